@@ -1,0 +1,28 @@
+//===- QntOps.h - qnt dialect ops --------------------------------*- C++
+//-*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The qnt ops and the op traits they use.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_DIALECT_QNT_IR_QNTOPS_H
+#define QUANTOPT_DIALECT_QNT_IR_QNTOPS_H
+
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
+#include "quant-opt/Dialect/Qnt/IR/QntTraits.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h.inc"
+
+#endif // QUANTOPT_DIALECT_QNT_IR_QNTOPS_H

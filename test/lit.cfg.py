@@ -1,0 +1,34 @@
+# -*- Python -*-
+# lit configuration of the quant-opt regression tests.
+
+import os
+import sys
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "QUANTOPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.quantopt_obj_root, "test")
+config.excludes = ["Inputs", "Unit", "Utils", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+quantopt_bin = os.path.join(config.quantopt_obj_root, "bin")
+quantopt_lib = os.path.join(config.quantopt_obj_root, "lib")
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(
+    ("%quantopt_plugin", os.path.join(quantopt_lib, "QuantOptPlugin" + config.llvm_shlib_ext)))
+config.substitutions.append(("%quantopt_src", config.quantopt_src_root))
+config.substitutions.append(("%quantopt_obj", config.quantopt_obj_root))
+config.substitutions.append(("%python", sys.executable))
+
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# quant-opt from the build tree; FileCheck and the stock mlir-opt from LLVM 22.
+llvm_config.add_tool_substitutions(["quant-opt"], [quantopt_bin])
+llvm_config.add_tool_substitutions(
+    ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
