@@ -136,3 +136,22 @@ func.func @dead_conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @slice_identity
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @slice_identity(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = qnt.slice %x offsets = [0, 0] strides = [1, 1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @negative_slice_window
+// CHECK: qnt.slice
+func.func @negative_slice_window(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %0 = qnt.slice %x offsets = [0, 1] strides = [1, 1] : tensor<2x3xf32> -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}

@@ -735,6 +735,94 @@ func.func @stats_c3_length(%x: tensor<1x2xf32>) {
 
 // -----
 
+func.func @layer_norm_c1(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{axis 3 is not in [0, 3) (layer_norm_c1)}}
+  %0 = qnt.layer_norm %x, %g axis = 3 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_c2(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias shape [4] does not match the expected [8] (layer_norm_c2)}}
+  %0 = qnt.layer_norm %x, %g, %b axis = 2 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<4xf32>) -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_c3_epsilon(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{epsilon must be finite and non-negative (layer_norm_c3)}}
+  %0 = qnt.layer_norm %x, %g axis = 2 epsilon = 0x7F800000 : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_c3_shape(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{result shape must equal the input shape (layer_norm_c3)}}
+  %0 = qnt.layer_norm %x, %g axis = 2 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_c1(%x: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{axes [2, 1] must be sorted, distinct and in [0, 3) (reduce_mean_c1)}}
+  %0 = qnt.reduce_mean %x axes = [2, 1] : tensor<1x4x8xf32> -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_c2(%x: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{result shape [1, 8] does not match the expected [1, 1, 8] (reduce_mean_c2)}}
+  %0 = qnt.reduce_mean %x axes = [1] keep_dims : tensor<1x4x8xf32> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_c1_rank(%x: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{needs 3 offsets and strides and a result of rank 3 (slice_c1)}}
+  %0 = qnt.slice %x offsets = [0, 0] strides = [1, 1] : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_c1_stride(%x: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{offsets [0, 0, 0] must be non-negative and strides [1, 0, 1] positive (slice_c1)}}
+  %0 = qnt.slice %x offsets = [0, 0, 0] strides = [1, 0, 1] : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_c2(%x: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{window of size 3 at offset 1 with stride 2 leaves dimension 1 of size 4 (slice_c2)}}
+  %0 = qnt.slice %x offsets = [0, 1, 0] strides = [1, 2, 1] : tensor<1x4x8xf32> -> tensor<1x3x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_c3_grid(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{result element type must equal the input's (slice_c3)}}
+  %0 = qnt.slice %x offsets = [0] strides = [1] : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<2x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @slice_c3_per_axis(%x: tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) {
+  // expected-error @+1 {{cannot slice a per-axis quantized tensor (slice_c3)}}
+  %0 = qnt.slice %x offsets = [0] strides = [1] : tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
 // An ODS type constraint: only uniform (per-tensor or per-axis) quantized
 // element types are qnt operands.
 func.func @ods_operand_type(%x: tensor<4x!quant.any<i8:f32>>) {

@@ -185,3 +185,38 @@ func.func @annotations(%x: tensor<1x2x2x2xf32>, %y: tensor<1x2x2x4xf32>) -> (ten
          channel_min = [-1.5, 0.0] channel_max = [1.0, 4.0] channel_mean = [-0.25, 2.0] : tensor<1x2x2x4xf32>
   return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x4xf32>
 }
+
+// CHECK-LABEL: func.func @transformer_ops
+// CHECK: qnt.sigmoid %{{.*}} : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+// CHECK: qnt.tanh
+// CHECK: qnt.erf
+// CHECK: qnt.hard_swish
+// CHECK: qnt.hard_sigmoid %{{.*}} alpha = 2.000000e-01 beta = 5.000000e-01
+// CHECK: qnt.gelu %{{.*}} : tensor<1x4x8xf32>
+// CHECK: qnt.gelu %{{.*}} tanh_approximation : tensor<1x4x8xf32>
+// CHECK: qnt.layer_norm %{{.*}}, %{{.*}}, %{{.*}} axis = 2 epsilon = 9.99999974E-6 : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+// CHECK: qnt.layer_norm %{{.*}}, %{{.*}} axis = 1 epsilon = 9.99999974E-6 : (tensor<1x4x8xf32>, tensor<4x8xf32>) -> tensor<1x4x8xf32>
+// CHECK: qnt.reduce_mean %{{.*}} axes = [1] : tensor<1x4x8xf32> -> tensor<1x8xf32>
+// CHECK: qnt.reduce_mean %{{.*}} axes = [1, 2] keep_dims : tensor<1x4x8xf32> -> tensor<1x1x1xf32>
+// CHECK: qnt.slice %{{.*}} offsets = [0, 0, 0] strides = [1, 1, 1] : tensor<1x4x8xf32> -> tensor<1x1x8xf32>
+// CHECK: qnt.slice %{{.*}} offsets = [0, 1, 2] strides = [1, 2, 3] : tensor<1x4x8xf32> -> tensor<1x2x2xf32>
+// CHECK: qnt.sigmoid %{{.*}} : tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-1>> -> tensor<4x!quant.uniform<u8:f32, 2.500000e-01:128>>
+func.func @transformer_ops(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %g2: tensor<4x8xf32>,
+                           %q: tensor<4x!i8>)
+    -> (tensor<1x4x8xf32>, tensor<1x8xf32>, tensor<1x1x1xf32>, tensor<1x1x8xf32>, tensor<1x2x2xf32>, tensor<4x!u8>) {
+  %0 = qnt.sigmoid %x : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %1 = qnt.tanh %0 : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %2 = qnt.erf %1 : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %3 = qnt.hard_swish %2 : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %4 = qnt.hard_sigmoid %3 alpha = 0.2 beta = 0.5 : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %5 = qnt.gelu %4 : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %6 = qnt.gelu %5 tanh_approximation : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
+  %7 = qnt.layer_norm %6, %g, %b axis = 2 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  %8 = qnt.layer_norm %7, %g2 axis = 1 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<4x8xf32>) -> tensor<1x4x8xf32>
+  %9 = qnt.reduce_mean %8 axes = [1] : tensor<1x4x8xf32> -> tensor<1x8xf32>
+  %10 = qnt.reduce_mean %8 axes = [1, 2] keep_dims : tensor<1x4x8xf32> -> tensor<1x1x1xf32>
+  %11 = qnt.slice %8 offsets = [0, 0, 0] strides = [1, 1, 1] : tensor<1x4x8xf32> -> tensor<1x1x8xf32>
+  %12 = qnt.slice %8 offsets = [0, 1, 2] strides = [1, 2, 3] : tensor<1x4x8xf32> -> tensor<1x2x2xf32>
+  %13 = qnt.sigmoid %q : tensor<4x!i8> -> tensor<4x!u8>
+  return %8, %9, %10, %11, %12, %13 : tensor<1x4x8xf32>, tensor<1x8xf32>, tensor<1x1x1xf32>, tensor<1x1x8xf32>, tensor<1x2x2xf32>, tensor<4x!u8>
+}

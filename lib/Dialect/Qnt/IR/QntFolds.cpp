@@ -43,6 +43,16 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return getInput();
 }
 
+/// A slice that takes the whole input.
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() != getType() || !getType().hasStaticShape())
+    return {};
+  if (llvm::any_of(getOffsets(), [](int64_t o) { return o != 0; }) ||
+      llvm::any_of(getStrides(), [](int64_t s) { return s != 1; }))
+    return {};
+  return getInput();
+}
+
 /// quantize(dequantize(q)) to q's own type is q: dequantization is exact on
 /// the grid and quantization returns to it.
 OpFoldResult QuantizeOp::fold(FoldAdaptor) {

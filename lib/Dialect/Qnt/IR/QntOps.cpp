@@ -358,6 +358,56 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+LogicalResult LayerNormOp::verify() {
+  auto inputType = getInput().getType();
+  int64_t rank = inputType.getRank();
+  // layer_norm_c1: the normalized dims [axis, rank) exist and are not empty.
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is not in [0, " << rank
+                         << ") (layer_norm_c1)";
+  // layer_norm_c2: scale and bias have the normalized shape.
+  ArrayRef<int64_t> normalized = inputType.getShape().drop_front(getAxis());
+  for (Value param : {getScale(), getBias()}) {
+    if (!param)
+      continue;
+    if (failed(verifyShape(
+            *this, "layer_norm_c2", param == getScale() ? "scale" : "bias",
+            cast<ShapedType>(param.getType()).getShape(), normalized)))
+      return failure();
+  }
+  // layer_norm_c3: epsilon finite, non-negative; result type = input type.
+  float eps = getEpsilon().convertToFloat();
+  if (!(eps >= 0.0f) || !std::isfinite(eps))
+    return emitOpError("epsilon must be finite and non-negative "
+                       "(layer_norm_c3)");
+  if (getResult().getType().getShape() != inputType.getShape())
+    return emitOpError("result shape must equal the input shape "
+                       "(layer_norm_c3)");
+  return success();
+}
+
+LogicalResult ReduceMeanOp::verify() {
+  auto inputType = getInput().getType();
+  int64_t rank = inputType.getRank();
+  // reduce_mean_c1: axes sorted, distinct, in range.
+  ArrayRef<int64_t> axes = getAxes();
+  for (auto [i, axis] : llvm::enumerate(axes))
+    if (axis < 0 || axis >= rank || (i > 0 && axes[i - 1] >= axis))
+      return emitOpError() << "axes " << shapeString(axes)
+                           << " must be sorted, distinct and in [0, " << rank
+                           << ") (reduce_mean_c1)";
+  // reduce_mean_c2: reduced dims become 1 or disappear.
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!llvm::is_contained(axes, d))
+      expected.push_back(inputType.getDimSize(d));
+    else if (getKeepDims())
+      expected.push_back(1);
+  }
+  return verifyShape(*this, "reduce_mean_c2", "result",
+                     getResult().getType().getShape(), expected);
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
@@ -529,6 +579,43 @@ LogicalResult TransposeOp::verify() {
     return failure();
   // transpose_c3: per-tensor grids only.
   return verifyNotPerAxis(*this, "transpose_c3");
+}
+
+LogicalResult SliceOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  int64_t rank = inputType.getRank();
+  ArrayRef<int64_t> offsets = getOffsets(), strides = getStrides();
+  // slice_c1: one non-negative offset and one positive stride per dim.
+  if (static_cast<int64_t>(offsets.size()) != rank ||
+      static_cast<int64_t>(strides.size()) != rank ||
+      resultType.getRank() != rank)
+    return emitOpError() << "needs " << rank
+                         << " offsets and strides and a result of rank " << rank
+                         << " (slice_c1)";
+  for (int64_t d = 0; d < rank; ++d)
+    if (offsets[d] < 0 || strides[d] < 1)
+      return emitOpError() << "offsets " << shapeString(offsets)
+                           << " must be non-negative and strides "
+                           << shapeString(strides) << " positive (slice_c1)";
+  // slice_c2: the window lies inside the input.
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = resultType.getDimSize(d), dim = inputType.getDimSize(d);
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(dim))
+      continue;
+    if (size > 0 && offsets[d] + (size - 1) * strides[d] >= dim)
+      return emitOpError() << "window of size " << size << " at offset "
+                           << offsets[d] << " with stride " << strides[d]
+                           << " leaves dimension " << d << " of size " << dim
+                           << " (slice_c2)";
+  }
+  // slice_c3: the grid is kept; per-tensor only.
+  if (inputType.getElementType() != resultType.getElementType())
+    return emitOpError("result element type must equal the input's "
+                       "(slice_c3)");
+  if (getQuantizedDimension(getUniformQuantizedElementType(inputType)))
+    return emitOpError("cannot slice a per-axis quantized tensor (slice_c3)");
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -223,6 +223,116 @@ def Qnt_SoftmaxOp : Qnt_NNOp<"softmax", [Qnt_QuantizedTypesAreValid,
   let hasVerifier = 1;
 }
 
+class Qnt_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : Qnt_NNOp<mnemonic, !listconcat([Qnt_QuantizedTypesAreValid,
+                                      SameOperandsAndResultShape], traits)> {
+  let summary = "Element-wise `" # formula # "`";
+  let description = [{
+    `result = }] # formula # [{` element by element
+    (docs/Numerics.md section 6).
+
+    ```mlir
+    %y = qnt.}] # mnemonic # [{ %x : tensor<1x64xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Qnt_SigmoidOp : Qnt_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def Qnt_TanhOp : Qnt_UnaryOp<"tanh", "tanh(x)">;
+def Qnt_ErfOp : Qnt_UnaryOp<"erf", "erf(x)">;
+def Qnt_HardSwishOp : Qnt_UnaryOp<"hard_swish", "x * min(max(x + 3, 0), 6) / 6">;
+
+def Qnt_HardSigmoidOp : Qnt_NNOp<"hard_sigmoid", [Qnt_QuantizedTypesAreValid,
+                                                  SameOperandsAndResultShape]> {
+  let summary = "Element-wise max(0, min(1, alpha * x + beta))";
+  let description = [{
+    `result = max(0, min(1, alpha * x + beta))` as ONNX HardSigmoid (whose
+    defaults are alpha = 0.2, beta = 0.5; PyTorch's is alpha = 1/6)
+    (docs/Numerics.md section 6).
+
+    ```mlir
+    %y = qnt.hard_sigmoid %x alpha = 0.166666672 beta = 5.000000e-01
+         : tensor<1x64xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = [{
+    $input `alpha` `=` $alpha `beta` `=` $beta attr-dict `:` type($input)
+    `->` type($result)
+  }];
+}
+
+def Qnt_GeluOp : Qnt_NNOp<"gelu", [Qnt_QuantizedTypesAreValid,
+                                   SameOperandsAndResultShape]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `result = x * (1 + erf(x / sqrt(2))) / 2`, or with `tanh_approximation`
+    `x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) / 2`, as ONNX Gelu
+    (docs/Numerics.md section 6). The importer also recognises the Erf form
+    older exporters emit.
+
+    ```mlir
+    %y = qnt.gelu %x : tensor<1x16x64xf32> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input, UnitAttr:$tanh_approximation);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`tanh_approximation` $tanh_approximation^)? attr-dict `:`
+    type($input) `->` type($result)
+  }];
+}
+
+def Qnt_LayerNormOp : Qnt_NNOp<"layer_norm", [Qnt_QuantizedTypesAreValid]> {
+  let summary = "Layer normalization over the trailing dims from `axis`";
+  let description = [{
+    With `mu` and `var` the mean and (biased) variance of `input` over the
+    dims `[axis, rank)`:
+    `result = (input - mu) / sqrt(var + epsilon) * scale + bias`
+    where `scale` and the optional `bias` have the shape of those dims
+    (ONNX LayerNormalization; docs/Numerics.md section 6).
+
+    ```mlir
+    %y = qnt.layer_norm %x, %gamma, %beta axis = 2 epsilon = 9.99999974E-6
+         : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input, Qnt_Tensor:$scale,
+                   Optional<Qnt_Tensor>:$bias, Qnt_I64Attr:$axis,
+                   F32Attr:$epsilon);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? `axis` `=` $axis `epsilon` `=` $epsilon
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qnt_ReduceMeanOp : Qnt_NNOp<"reduce_mean", [Qnt_QuantizedTypesAreValid]> {
+  let summary = "Mean over a set of dims";
+  let description = [{
+    The mean of `input` over `axes` (sorted, distinct, in `[0, rank)`); the
+    reduced dims are kept with size 1 if `keep_dims`, else dropped (ONNX
+    ReduceMean; docs/Numerics.md section 7).
+
+    ```mlir
+    %y = qnt.reduce_mean %x axes = [1] : tensor<1x16x64xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input, DenseI64ArrayAttr:$axes,
+                   UnitAttr:$keep_dims);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = [{
+    $input `axes` `=` $axes (`keep_dims` $keep_dims^)? attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
@@ -360,6 +470,30 @@ def Qnt_TransposeOp : Qnt_NNOp<"transpose", [Qnt_QuantizedTypesAreValid]> {
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+}
+
+def Qnt_SliceOp : Qnt_NNOp<"slice", [Qnt_QuantizedTypesAreValid]> {
+  let summary = "A strided window of a tensor (ONNX Slice, Split, constant Gather)";
+  let description = [{
+    `result[i_0, ..., i_r] = input[offsets[0] + i_0 * strides[0], ...]`;
+    the result type gives the window's sizes (docs/Numerics.md section 8).
+    The element type (grid) is kept; a per-axis quantized tensor may not be
+    sliced.
+
+    ```mlir
+    %cls = qnt.slice %tokens offsets = [0, 0, 0] strides = [1, 1, 1]
+           : tensor<1x17x64xf32> -> tensor<1x1x64xf32>
+    ```
+  }];
+  let arguments = (ins Qnt_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                   DenseI64ArrayAttr:$strides);
+  let results = (outs Qnt_Tensor:$result);
+  let assemblyFormat = [{
+    $input `offsets` `=` $offsets `strides` `=` $strides attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // QUANTOPT_DIALECT_QNT_IR_QNTNNOPS_TD
