@@ -29,6 +29,6 @@ config.substitutions.append(("%python", sys.executable))
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # quant-opt from the build tree; FileCheck and the stock mlir-opt from LLVM 22.
-llvm_config.add_tool_substitutions(["quant-opt"], [quantopt_bin])
+llvm_config.add_tool_substitutions(["quant-opt", "quant-run"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
     ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])

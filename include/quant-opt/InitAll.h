@@ -12,10 +12,15 @@
 #ifndef QUANTOPT_INITALL_H
 #define QUANTOPT_INITALL_H
 
+#include "quant-opt/Conversion/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 #include "quant-opt/Dialect/Qnt/Transforms/Passes.h"
+#include "quant-opt/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 
 namespace mlir::quantopt {
 
@@ -25,7 +30,23 @@ inline void registerAllDialects(DialectRegistry &registry) {
 }
 
 /// The project's passes and pipelines.
-inline void registerAllPasses() { qnt::registerQntPasses(); }
+inline void registerAllPasses() {
+  qnt::registerQntPasses();
+  registerQuantOptConversionPasses();
+  registerQuantOptPipelines();
+}
+
+/// What the tools register: every upstream dialect, extension and pass (the
+/// lowering pipelines and bufferization need them) plus the project's.
+inline void registerAllToolDialects(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  quantopt::registerAllDialects(registry);
+}
+inline void registerAllToolPasses() {
+  mlir::registerAllPasses();
+  quantopt::registerAllPasses();
+}
 
 } // namespace mlir::quantopt
 

@@ -11,21 +11,12 @@
 
 #include "quant-opt/InitAll.h"
 
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
-  mlir::quantopt::registerAllPasses();
-
+  mlir::quantopt::registerAllToolPasses();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::quantopt::registerAllDialects(registry);
-
+  mlir::quantopt::registerAllToolDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv,
       "quant-opt: the qnt dialect and passes for neural-network quantization, "

@@ -1,0 +1,66 @@
+//===- Pipelines.cpp - quant-opt pass pipelines -----------------*- C++ -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// qnt-lower-to-llvm, written as a textual pipeline of registered passes so
+// that it reads like the mlir-opt command a user would type:
+//
+//   qnt ops ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
+//           ──fusion, one-shot bufferization, deallocation──▶ memref
+//           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
+//
+//===----------------------------------------------------------------------===//
+
+#include "quant-opt/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace mlir::quantopt;
+
+std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
+  return "func.func(convert-qnt-to-linalg),"
+         "canonicalize,"
+         "func.func(linalg-fuse-elementwise-ops),"
+         "one-shot-bufferize{bufferize-function-boundaries=1 "
+         "function-boundary-type-conversion=identity-layout-map},"
+         "buffer-deallocation-pipeline,"
+         "convert-bufferization-to-memref,"
+         "convert-memref-copy-to-linalg,"
+         "func.func(convert-linalg-to-loops),"
+         "expand-strided-metadata,"
+         "lower-affine,"
+         "convert-scf-to-cf,"
+         // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf).
+         "convert-math-to-llvm,"
+         "convert-math-to-libm,"
+         "convert-arith-to-llvm,"
+         "convert-index-to-llvm,"
+         "finalize-memref-to-llvm,"
+         "convert-cf-to-llvm,"
+         "convert-func-to-llvm,"
+         "convert-ub-to-llvm,"
+         "reconcile-unrealized-casts";
+}
+
+LogicalResult
+mlir::quantopt::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                         const LowerToLLVMOptions &options,
+                                         raw_ostream &errorStream) {
+  return parsePassPipeline(getLowerToLLVMPipeline(options), pm, errorStream);
+}
+
+void mlir::quantopt::registerQuantOptPipelines() {
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "qnt-lower-to-llvm",
+      "Lowers a float-form qnt module to the LLVM dialect: "
+      "convert-qnt-to-linalg, elementwise fusion, one-shot bufferization, "
+      "loops, and the upstream conversions to LLVM",
+      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
+        if (failed(buildLowerToLLVMPipeline(pm, options)))
+          llvm::report_fatal_error("qnt-lower-to-llvm: invalid pipeline");
+      });
+}
