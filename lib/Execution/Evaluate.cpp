@@ -27,12 +27,12 @@ static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
 
 llvm::Expected<HostArray>
 mlir::quantopt::prepareInput(HostArray data, const TensorSignature &sig,
-                             llvm::StringRef what) {
+                             llvm::StringRef what, bool sampleDim) {
   if (data.shape.size() != sig.shape.size())
     return makeError(what + " has shape " + shapeString(data.shape) +
                      ", but the model input has shape " +
                      shapeString(sig.shape));
-  for (size_t d = 1; d < sig.shape.size(); ++d)
+  for (size_t d = sampleDim ? 1 : 0; d < sig.shape.size(); ++d)
     if (!ShapedType::isDynamic(sig.shape[d]) && sig.shape[d] != data.shape[d])
       return makeError(what + " has shape " + shapeString(data.shape) +
                        ", but the model input has shape " +
@@ -109,6 +109,30 @@ mlir::quantopt::evaluate(JitModel &model, llvm::ArrayRef<HostArray> inputs,
     return makeError("the model takes " + llvm::Twine(sigs.size()) +
                      " inputs, but " + llvm::Twine(inputs.size()) +
                      " were given");
+  if (options.whole) {
+    if (labels)
+      return makeError("labels need a sample dim");
+    llvm::SmallVector<HostArrayView> views;
+    for (const HostArray &input : inputs)
+      views.push_back(input.view());
+    for (int64_t w = 0; w < options.warmup; ++w)
+      if (auto outputs = model.run(views); !outputs)
+        return outputs.takeError();
+    auto begin = std::chrono::steady_clock::now();
+    auto outputs = model.run(views);
+    if (!outputs)
+      return outputs.takeError();
+    EvaluateResult result;
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+            .count();
+    result.callSeconds.push_back(result.seconds);
+    result.samples = 1;
+    result.batch = 1;
+    if (options.keepOutputs)
+      result.outputs = std::move(*outputs);
+    return result;
+  }
   if (sigs.empty() || sigs[0].shape.empty())
     return makeError("the model's first input has no sample dim");
   int64_t total = inputs[0].shape[0];

@@ -129,9 +129,14 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
     model->outputSignature.push_back(*sig);
   }
 
-  // Lower a clone, leaving the caller's module as it was.
+  // Lower a clone, leaving the caller's module as it was. Argument and
+  // result attributes (ONNX names) mean nothing to LLVM: drop them.
   OwningOpRef<ModuleOp> lowered(module.clone());
   MLIRContext *ctx = module.getContext();
+  for (auto func : lowered->getOps<func::FuncOp>()) {
+    func.removeArgAttrsAttr();
+    func.removeResAttrsAttr();
+  }
   lowered->lookupSymbol<func::FuncOp>(model->entry)
       ->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
   PassManager pm(ctx);

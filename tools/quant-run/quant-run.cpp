@@ -65,6 +65,11 @@ static cl::opt<std::string> entry("entry",
                                   cl::desc("The function to run (default: "
                                            "@main or the only public one)"),
                                   cl::cat(category));
+static cl::opt<bool>
+    whole("whole",
+          cl::desc("Run once on the inputs exactly as given, with no sample "
+                   "dim (single examples, e.g. the ONNX node tests)"),
+          cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print one JSON object instead of text"),
                           cl::cat(category));
@@ -134,7 +139,8 @@ int main(int argc, char **argv) {
     auto data = readNpy(path);
     if (!data)
       return fail(data.takeError());
-    auto prepared = prepareInput(std::move(*data), (*model)->inputs()[i], path);
+    auto prepared =
+        prepareInput(std::move(*data), (*model)->inputs()[i], path, !whole);
     if (!prepared)
       return fail(prepared.takeError());
     inputs.push_back(std::move(*prepared));
@@ -152,6 +158,7 @@ int main(int argc, char **argv) {
   options.limit = limit;
   options.warmup = warmup;
   options.keepOutputs = !outputPaths.empty();
+  options.whole = whole;
   auto started = std::chrono::steady_clock::now();
   auto lastReport = started;
   if (!quiet)

@@ -20,13 +20,18 @@
 namespace mlir::quantopt {
 
 /// Converts a data array for an input of signature `sig`: uint8 to float
-/// scales by 1/255 (images stored as bytes; docs/Tools.md), float64 to
-/// float32 casts; otherwise the kinds must agree. Checks every dim but the
-/// first (the sample dim) against the signature.
-llvm::Expected<HostArray>
-prepareInput(HostArray data, const TensorSignature &sig, llvm::StringRef what);
+/// scales by 1/255 (images stored as bytes), float64 to float32 casts;
+/// otherwise the kinds must agree. Checks the dims against the signature,
+/// all but the first (the sample dim) if `sampleDim`.
+llvm::Expected<HostArray> prepareInput(HostArray data,
+                                       const TensorSignature &sig,
+                                       llvm::StringRef what,
+                                       bool sampleDim = true);
 
 struct EvaluateOptions {
+  /// One call on the inputs as given, without a sample dim (single-example
+  /// data such as the ONNX node tests); labels are not allowed.
+  bool whole = false;
   /// Samples per call for a dynamic batch dim (ignored for a static one).
   int64_t batch = 64;
   /// Evaluate only the first `limit` samples (0: all).

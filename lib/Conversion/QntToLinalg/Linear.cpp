@@ -6,12 +6,13 @@
 //
 // Float-form linear layers:
 //
-//   qnt.conv2d     tensor.pad + linalg.conv_2d_nchw_fchw (groups = 1),
-//                  linalg.depthwise_conv_2d_nchw_chw (depthwise), or
-//                  linalg.conv_2d_ngchw_gfchw (other groups); the output
+//   qnt.conv2d     tensor.pad + a linalg.generic multiply-accumulate with
+//                  the output width innermost (plain, depthwise, or grouped
+//                  on channel dims split into (group, channel)); the output
 //                  starts from the bias broadcast over N, H, W
-//   qnt.matmul     one linalg.generic (batch broadcasting, transposes)
-//                  accumulating into the bias
+//   qnt.matmul     one linalg.generic over (batch..., m, k, n), batch
+//                  broadcasting, accumulating into the bias; a transposed
+//                  constant weight is transposed at compile time
 //   qnt.batch_norm one element-wise linalg.generic
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +25,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -41,6 +44,37 @@ Value initialAccumulator(OpBuilder &b, Location loc, Value empty, Value bias,
   return fill(b, loc, empty, 0.0);
 }
 
+/// The input index of a sliding window along one spatial dim:
+/// out * stride + k * dilation.
+AffineExpr windowIndex(AffineExpr out, AffineExpr k, int64_t stride,
+                       int64_t dilation) {
+  return out * stride + k * dilation;
+}
+
+/// out += input * weight as a linalg.generic; `reductions` lists the loop
+/// dims that are reductions.
+Value multiplyAccumulate(OpBuilder &b, Location loc, Value input, Value weight,
+                         Value init, ArrayRef<AffineMap> maps,
+                         ArrayRef<int64_t> reductions) {
+  int64_t loops = maps[0].getNumDims();
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  for (int64_t d : reductions)
+    iterators[d] = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{input, weight}, init, maps, iterators,
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(nb, nloc, args[2], product);
+        linalg::YieldOp::create(nb, nloc, sum);
+      });
+  return generic.getResult(0);
+}
+
+/// Convolutions as linalg.generic with the output width innermost: the loop
+/// order (batch, out channel, in channel, kH, kW, out row, out column) makes
+/// the inner loop a contiguous (stride 1) multiply-accumulate that LLVM
+/// vectorizes without reassociating float sums.
 struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -48,6 +82,7 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
   matchAndRewrite(qnt::Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
     auto resultType = op.getResult().getType();
     auto inputType = op.getInput().getType();
     auto weightType = op.getWeight().getType();
@@ -62,35 +97,43 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
     Value empty = emptyFrom(rewriter, loc, resultType,
                             {{adaptor.getInput(), 0}, {}, {}, {}});
     Value init = initialAccumulator(rewriter, loc, empty, adaptor.getBias(), 1);
-    auto strides = i64Vector(rewriter, op.getStrides());
-    auto dilations = i64Vector(rewriter, op.getDilations());
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
 
     int64_t groups = op.getGroups();
     int64_t cin = inputType.getDimSize(1), cout = weightType.getDimSize(0);
     if (groups == 1) {
-      rewriter.replaceOp(
-          op, linalg::Conv2DNchwFchwOp::create(rewriter, loc, resultType,
-                                               ValueRange{input, weight}, init,
-                                               strides, dilations)
-                  .getResult(0));
+      // (n, f, c, kh, kw, oh, ow)
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(7, 0,
+                         {d(0), d(2),
+                          windowIndex(d(5), d(3), strides[0], dilations[0]),
+                          windowIndex(d(6), d(4), strides[1], dilations[1])},
+                         ctx),
+          AffineMap::get(7, 0, {d(1), d(2), d(3), d(4)}, ctx),
+          AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx)};
+      rewriter.replaceOp(op, multiplyAccumulate(rewriter, loc, input, weight,
+                                                init, maps, {2, 3, 4}));
       return success();
     }
     if (groups == cin && cout == cin) {
-      // Depthwise: C x 1 x kH x kW weights as C x kH x kW.
-      auto collapsed = RankedTensorType::get(
-          {cout, weightType.getDimSize(2), weightType.getDimSize(3)},
-          weightType.getElementType());
-      Value w = tensor::CollapseShapeOp::create(
-          rewriter, loc, collapsed, weight,
-          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
-      rewriter.replaceOp(op, linalg::DepthwiseConv2DNchwChwOp::create(
-                                 rewriter, loc, resultType,
-                                 ValueRange{input, w}, init, strides, dilations)
-                                 .getResult(0));
+      // Depthwise, (n, c, kh, kw, oh, ow); the weight is C x 1 x kH x kW.
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(6, 0,
+                         {d(0), d(1),
+                          windowIndex(d(4), d(2), strides[0], dilations[0]),
+                          windowIndex(d(5), d(3), strides[1], dilations[1])},
+                         ctx),
+          AffineMap::get(
+              6, 0, {d(1), getAffineConstantExpr(0, ctx), d(2), d(3)}, ctx),
+          AffineMap::get(6, 0, {d(0), d(1), d(4), d(5)}, ctx)};
+      rewriter.replaceOp(op, multiplyAccumulate(rewriter, loc, input, weight,
+                                                init, maps, {2, 3}));
       return success();
     }
 
-    // Grouped: split the channel dims into (group, channel in group).
+    // Grouped: split the channel dims into (group, channel in group), then
+    // (n, g, fg, c, kh, kw, oh, ow).
     auto splitChannels = [&](Value value, int64_t dim,
                              int64_t perGroup) -> Value {
       auto type = cast<RankedTensorType>(value.getType());
@@ -98,21 +141,20 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
       shape[dim] = perGroup;
       shape.insert(shape.begin() + dim, groups);
       SmallVector<ReassociationIndices> reassociation;
-      SmallVector<OpFoldResult> outputShape;
-      for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
-        int64_t base = d < dim ? d : d + 1;
-        if (d == dim)
-          reassociation.push_back({d, d + 1});
+      for (int64_t i = 0, e = type.getRank(); i < e; ++i) {
+        if (i == dim)
+          reassociation.push_back({i, i + 1});
         else
-          reassociation.push_back({base});
+          reassociation.push_back({i < dim ? i : i + 1});
       }
-      for (int64_t d = 0, e = shape.size(); d < e; ++d)
+      SmallVector<OpFoldResult> outputShape;
+      for (int64_t i = 0, e = shape.size(); i < e; ++i)
         outputShape.push_back(
-            ShapedType::isDynamic(shape[d])
+            ShapedType::isDynamic(shape[i])
                 ? OpFoldResult(
                       tensor::DimOp::create(rewriter, loc, value, 0)
                           .getResult()) // only the batch dim is dynamic
-                : OpFoldResult(rewriter.getIndexAttr(shape[d])));
+                : OpFoldResult(rewriter.getIndexAttr(shape[i])));
       return tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
           value, reassociation, outputShape);
@@ -120,11 +162,16 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
     Value groupedInput = splitChannels(input, 1, cin / groups);
     Value groupedWeight = splitChannels(weight, 0, cout / groups);
     Value groupedInit = splitChannels(init, 1, cout / groups);
-    Value conv = linalg::Conv2DNgchwGfchwOp::create(
-                     rewriter, loc, groupedInit.getType(),
-                     ValueRange{groupedInput, groupedWeight}, groupedInit,
-                     strides, dilations)
-                     .getResult(0);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(8, 0,
+                       {d(0), d(1), d(3),
+                        windowIndex(d(6), d(4), strides[0], dilations[0]),
+                        windowIndex(d(7), d(5), strides[1], dilations[1])},
+                       ctx),
+        AffineMap::get(8, 0, {d(1), d(2), d(3), d(4), d(5)}, ctx),
+        AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, ctx)};
+    Value conv = multiplyAccumulate(rewriter, loc, groupedInput, groupedWeight,
+                                    groupedInit, maps, {3, 4, 5});
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
         op, resultType, conv,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
@@ -132,6 +179,57 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
   }
 };
 
+/// `value` with its last two dims swapped. A constant (the usual case: a
+/// weight stored N x K) is transposed now, at compile time.
+Value transposeLastTwo(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape(type.getShape());
+  std::swap(shape[rank - 2], shape[rank - 1]);
+  auto transposedType = RankedTensorType::get(shape, type.getElementType());
+
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (constant && rank == 2 && type.hasStaticShape() &&
+      type.getElementType().isF32()) {
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    std::vector<float> data(rows * cols);
+    auto transposeFrom = [&](auto get) {
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+          data[c * rows + r] = get(r * cols + c);
+    };
+    Attribute folded;
+    if (auto resource =
+            dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())) {
+      if (std::optional<ArrayRef<float>> values = resource.tryGetAsArrayRef()) {
+        transposeFrom([&](int64_t i) { return (*values)[i]; });
+        folded = DenseF32ResourceElementsAttr::get(
+            transposedType, "transposed",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                ArrayRef<float>(data)));
+      }
+    } else if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+      auto values = llvm::to_vector(dense.getValues<float>());
+      transposeFrom([&](int64_t i) { return values[i]; });
+      folded = DenseElementsAttr::get(transposedType, ArrayRef<float>(data));
+    }
+    if (folded)
+      return arith::ConstantOp::create(b, loc, cast<TypedAttr>(folded));
+  }
+
+  SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(perm[rank - 2], perm[rank - 1]);
+  SmallVector<std::pair<Value, int64_t>> sources;
+  for (int64_t p : perm)
+    sources.push_back({value, p});
+  Value init = emptyFrom(b, loc, transposedType, sources);
+  return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
+}
+
+/// A matmul as one linalg.generic over (batch..., m, k, n): n innermost, so
+/// that the inner loop is a contiguous multiply-accumulate into a row of the
+/// result. A transposed rhs is transposed first (at compile time if it is a
+/// constant weight).
 struct MatMulLowering : public OpConversionPattern<qnt::MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -142,18 +240,20 @@ struct MatMulLowering : public OpConversionPattern<qnt::MatMulOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto resultType = op.getResult().getType();
     auto lhsType = op.getLhs().getType();
-    auto rhsType = op.getRhs().getType();
+    Value rhs = adaptor.getRhs();
+    if (op.getTransposeRhs())
+      rhs = transposeLastTwo(rewriter, loc, rhs);
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
     int64_t rank = resultType.getRank();
     int64_t batchRank = rank - 2;
-    // Loops: (batch..., m, n, k).
     AffineExpr m = getAffineDimExpr(batchRank, ctx);
-    AffineExpr n = getAffineDimExpr(batchRank + 1, ctx);
-    AffineExpr k = getAffineDimExpr(batchRank + 2, ctx);
+    AffineExpr k = getAffineDimExpr(batchRank + 1, ctx);
+    AffineExpr n = getAffineDimExpr(batchRank + 2, ctx);
     ArrayRef<int64_t> resultShape = resultType.getShape();
 
     // Batch dims of an operand, right-aligned, broadcast where static 1.
-    auto operandMap = [&](RankedTensorType type, AffineExpr row, AffineExpr col,
-                          bool transpose) {
+    auto operandMap = [&](RankedTensorType type, AffineExpr row,
+                          AffineExpr col) {
       SmallVector<AffineExpr> exprs;
       int64_t operandBatch = type.getRank() - 2;
       for (int64_t i = 0; i < operandBatch; ++i) {
@@ -163,49 +263,40 @@ struct MatMulLowering : public OpConversionPattern<qnt::MatMulOp> {
         else
           exprs.push_back(getAffineDimExpr(d, ctx));
       }
-      exprs.push_back(transpose ? col : row);
-      exprs.push_back(transpose ? row : col);
+      exprs.push_back(row);
+      exprs.push_back(col);
       return AffineMap::get(rank + 1, 0, exprs, ctx);
     };
     SmallVector<AffineExpr> resultExprs;
-    for (int64_t d = 0; d < rank; ++d)
+    for (int64_t d = 0; d < batchRank; ++d)
       resultExprs.push_back(getAffineDimExpr(d, ctx));
+    resultExprs.push_back(m);
+    resultExprs.push_back(n);
+    bool transposeLhs = op.getTransposeLhs();
     SmallVector<AffineMap> maps = {
-        operandMap(lhsType, m, k, op.getTransposeLhs()),
-        operandMap(rhsType, k, n, op.getTransposeRhs()),
+        operandMap(lhsType, transposeLhs ? k : m, transposeLhs ? m : k),
+        operandMap(rhsType, k, n),
         AffineMap::get(rank + 1, 0, resultExprs, ctx)};
 
     // Dynamic result dims: batch dims from whichever operand has them, M
     // from lhs, N from rhs.
     SmallVector<std::pair<Value, int64_t>> sources(rank, {Value(), 0});
-    for (auto [value, type] : {std::pair{adaptor.getLhs(), lhsType},
-                               std::pair{adaptor.getRhs(), rhsType}}) {
+    for (auto [value, type] :
+         {std::pair{adaptor.getLhs(), lhsType}, std::pair{rhs, rhsType}}) {
       int64_t offset = batchRank - (type.getRank() - 2);
       for (int64_t i = 0; i < type.getRank() - 2; ++i)
         if (type.isDynamicDim(i) && !sources[offset + i].first)
           sources[offset + i] = {value, i};
     }
     int64_t lr = lhsType.getRank(), rr = rhsType.getRank();
-    sources[rank - 2] = {adaptor.getLhs(),
-                         op.getTransposeLhs() ? lr - 1 : lr - 2};
-    sources[rank - 1] = {adaptor.getRhs(),
-                         op.getTransposeRhs() ? rr - 2 : rr - 1};
+    sources[rank - 2] = {adaptor.getLhs(), transposeLhs ? lr - 1 : lr - 2};
+    sources[rank - 1] = {rhs, rr - 1};
     Value empty = emptyFrom(rewriter, loc, resultType, sources);
     Value init =
         initialAccumulator(rewriter, loc, empty, adaptor.getBias(), rank - 1);
-
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    iterators.push_back(utils::IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType,
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()}, init, maps, iterators,
-        [](OpBuilder &b, Location nloc, ValueRange args) {
-          Value product = arith::MulFOp::create(b, nloc, args[0], args[1]);
-          Value sum = arith::AddFOp::create(b, nloc, args[2], product);
-          linalg::YieldOp::create(b, nloc, sum);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op,
+                       multiplyAccumulate(rewriter, loc, adaptor.getLhs(), rhs,
+                                          init, maps, {batchRank + 1}));
     return success();
   }
 };

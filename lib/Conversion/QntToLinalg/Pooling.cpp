@@ -6,8 +6,8 @@
 //
 // Float-form pooling and means:
 //
-//   qnt.max_pool2d      tensor.pad with -inf + linalg.pooling_nchw_max
-//   qnt.avg_pool2d      tensor.pad with 0 + linalg.pooling_nchw_sum, divided
+//   qnt.max_pool2d      tensor.pad with -inf + a max-reducing linalg.generic
+//   qnt.avg_pool2d      tensor.pad with 0 + a summing linalg.generic, divided
 //                       by the window size or by the per-position count of
 //                       in-image elements (a constant)
 //   qnt.global_avg_pool sum over the spatial dims / their size
@@ -33,10 +33,38 @@ using namespace mlir::quantopt::lowering;
 
 namespace {
 
-/// The window tensor a linalg pooling op takes for its shape.
-Value windowShape(OpBuilder &b, Location loc, ArrayRef<int64_t> kernel,
-                  Type element) {
-  return tensor::EmptyOp::create(b, loc, kernel, element);
+/// A pooling reduction as a linalg.generic over (n, c, kh, kw, oh, ow),
+/// the output width innermost so that the inner loop vectorizes. The window
+/// tensor only gives the kh, kw loops their extent.
+Value pool(OpBuilder &b, Location loc, Value input, Value init,
+           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+           ArrayRef<int64_t> dilations, ReduceKind kind) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Type element = cast<RankedTensorType>(init.getType()).getElementType();
+  Value window = tensor::EmptyOp::create(b, loc, kernel, element);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(6, 0,
+                     {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
+                      d(5) * strides[1] + d(3) * dilations[1]},
+                     ctx),
+      AffineMap::get(6, 0, {d(2), d(3)}, ctx),
+      AffineMap::get(6, 0, {d(0), d(1), d(4), d(5)}, ctx)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel,  IteratorType::parallel, IteratorType::reduction,
+      IteratorType::reduction, IteratorType::parallel, IteratorType::parallel};
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{input, window}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value result =
+            kind == ReduceKind::Max
+                ? arith::MaximumFOp::create(nb, nloc, args[2], args[0])
+                      .getResult()
+                : arith::AddFOp::create(nb, nloc, args[2], args[0]).getResult();
+        linalg::YieldOp::create(nb, nloc, result);
+      });
+  return generic.getResult(0);
 }
 
 struct MaxPool2DLowering : public OpConversionPattern<qnt::MaxPool2DOp> {
@@ -55,13 +83,9 @@ struct MaxPool2DLowering : public OpConversionPattern<qnt::MaxPool2DOp> {
     Value init =
         fill(rewriter, loc, emptyLike(rewriter, loc, type, adaptor.getInput()),
              lowest);
-    Value window =
-        windowShape(rewriter, loc, op.getKernel(), type.getElementType());
-    rewriter.replaceOp(op, linalg::PoolingNchwMaxOp::create(
-                               rewriter, loc, type, ValueRange{input, window},
-                               init, i64Vector(rewriter, op.getStrides()),
-                               i64Vector(rewriter, op.getDilations()))
-                               .getResult(0));
+    rewriter.replaceOp(op, pool(rewriter, loc, input, init, op.getKernel(),
+                                op.getStrides(), op.getDilations(),
+                                ReduceKind::Max));
     return success();
   }
 };
@@ -98,13 +122,9 @@ struct AvgPool2DLowering : public OpConversionPattern<qnt::AvgPool2DOp> {
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), pads, 0.0);
     Value init = fill(rewriter, loc,
                       emptyLike(rewriter, loc, type, adaptor.getInput()), 0.0);
-    Value window = windowShape(rewriter, loc, kernel, element);
     SmallVector<int64_t> unit = {1, 1};
-    Value sum =
-        linalg::PoolingNchwSumOp::create(
-            rewriter, loc, type, ValueRange{input, window}, init,
-            i64Vector(rewriter, op.getStrides()), i64Vector(rewriter, unit))
-            .getResult(0);
+    Value sum = pool(rewriter, loc, input, init, kernel, op.getStrides(), unit,
+                     ReduceKind::Add);
 
     // The divisor: the window size, or the in-image count per position.
     Value divisor;

@@ -238,8 +238,3 @@ Value lowering::countAlong(OpBuilder &b, Location loc, Value input,
   Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
   return arith::SIToFPOp::create(b, loc, type, asInt);
 }
-
-DenseIntElementsAttr lowering::i64Vector(OpBuilder &b,
-                                         ArrayRef<int64_t> values) {
-  return b.getI64VectorAttr(values);
-}

@@ -76,9 +76,6 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
 Value countAlong(OpBuilder &b, Location loc, Value input,
                  ArrayRef<int64_t> axes, Type type);
 
-/// An i64 vector attribute (linalg's strides/dilations).
-DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values);
-
 } // namespace mlir::quantopt::lowering
 
 #endif // QUANTOPT_LIB_CONVERSION_QNTTOLINALG_UTILS_H

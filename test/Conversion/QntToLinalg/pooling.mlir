@@ -1,13 +1,17 @@
 // RUN: quant-opt %s -split-input-file -convert-qnt-to-linalg | FileCheck %s
 
-// Max pooling pads with -inf, so that padding never wins.
+// Max pooling pads with -inf, so that padding never wins, and reduces over
+// (n, c, kh, kw, oh, ow); the window tensor gives kh, kw their extent.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3)>
 // CHECK-LABEL: func.func @max_pool
 // CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %[[NEG]]
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x8x14x14xf32>)
-// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<3x3xf32>
-// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%[[PAD]], %[[WIN]] : tensor<?x8x30x30xf32>, tensor<3x3xf32>) outs(%[[INIT]]
+// CHECK: %[[WINDOW:.*]] = tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[WIN]], {{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]} ins(%[[PAD]], %[[WINDOW]] : tensor<?x8x30x30xf32>, tensor<3x3xf32>) outs(%[[INIT]]
+// CHECK: arith.maximumf
 func.func @max_pool(%x: tensor<?x8x28x28xf32>) -> tensor<?x8x14x14xf32> {
   %0 = qnt.max_pool2d %x kernel = [3, 3] strides = [2, 2] pads = [1, 1, 1, 1] dilations = [1, 1]
        : tensor<?x8x28x28xf32> -> tensor<?x8x14x14xf32>
@@ -20,7 +24,8 @@ func.func @max_pool(%x: tensor<?x8x28x28xf32>) -> tensor<?x8x14x14xf32> {
 // in-image elements: 3x3 windows with pad 1 on a 4x4 image count 4, 6, 6, 4
 // along each edge row and 6, 9, 9, 6 inside.
 // CHECK-LABEL: func.func @avg_pool_exclude_pad
-// CHECK: linalg.pooling_nchw_sum
+// CHECK: linalg.generic
+// CHECK: arith.addf
 // CHECK: arith.constant dense<{{\[\[}}4.000000e+00, 6.000000e+00, 6.000000e+00, 4.000000e+00], [6.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [6.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [4.000000e+00, 6.000000e+00, 6.000000e+00, 4.000000e+00]]> : tensor<4x4xf32>
 // CHECK: arith.divf
 func.func @avg_pool_exclude_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
@@ -32,7 +37,8 @@ func.func @avg_pool_exclude_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> 
 // -----
 
 // CHECK-LABEL: func.func @avg_pool_include_pad
-// CHECK: linalg.pooling_nchw_sum
+// CHECK: linalg.generic
+// CHECK: arith.addf
 // CHECK: arith.constant dense<9.000000e+00> : tensor<1xf32>
 // CHECK: arith.divf
 func.func @avg_pool_include_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
