@@ -26,6 +26,9 @@ config.substitutions.append(
 config.substitutions.append(("%quantopt_src", config.quantopt_src_root))
 config.substitutions.append(("%quantopt_obj", config.quantopt_obj_root))
 config.substitutions.append(("%python", sys.executable))
+# The Python environment of scripts/setup.sh, with onnxruntime from PyPI.
+config.substitutions.append(
+    ("%venv_python", os.path.join(config.quantopt_src_root, ".venv", "bin", "python3")))
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # quant-opt from the build tree; FileCheck and the stock mlir-opt from LLVM 22.

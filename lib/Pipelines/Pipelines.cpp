@@ -22,7 +22,8 @@ using namespace mlir;
 using namespace mlir::quantopt;
 
 std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
-  return "func.func(convert-qnt-to-linalg),"
+  return "convert-small-resources-to-dense,"
+         "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
          "func.func(linalg-fuse-elementwise-ops),"
          "one-shot-bufferize{bufferize-function-boundaries=1 "

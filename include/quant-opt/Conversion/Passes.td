@@ -79,4 +79,27 @@ def ConvertMemRefCopyToLinalgPass : Pass<"convert-memref-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ConvertSmallResourcesToDensePass : Pass<"convert-small-resources-to-dense"> {
+  let summary = "Rewrites small dense_resource constants as dense constants";
+  let description = [{
+    Weights live in `dense_resource` blobs, which keep large models cheap.
+    For tiny constants (scalars such as a Gemm's beta, per-tensor parameters)
+    a blob buys nothing, and some upstream lowerings cannot read one: in
+    LLVM 22, `finalize-memref-to-llvm` aborts on a rank-0 `memref.global`
+    initialised from a `dense_resource`. This pass rewrites every
+    `arith.constant` holding a `dense_resource` of at most `max-elements`
+    elements as a `dense` constant with the same values.
+
+    ```mlir
+    %b = arith.constant dense_resource<beta> : tensor<f32>
+    // becomes (for a blob holding 1.0)
+    %b = arith.constant dense<1.000000e+00> : tensor<f32>
+    ```
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "16",
+           "Rewrite resources with at most this many elements">
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

@@ -71,6 +71,23 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, Value input, Value weight,
   return generic.getResult(0);
 }
 
+/// `result` with the layer's fused activation, if it has one.
+Value applyFusedClamp(OpBuilder &b, Location loc, Value result,
+                      std::optional<std::pair<float, float>> clamp) {
+  if (!clamp)
+    return result;
+  double lo = clamp->first, hi = clamp->second;
+  return elementwise(b, loc, cast<RankedTensorType>(result.getType()), result,
+                     [&](OpBuilder &nb, Location l, ValueRange args) {
+                       Type t = args[0].getType();
+                       Value low = arith::MaximumFOp::create(
+                           nb, l, args[0], floatConstant(nb, l, t, lo));
+                       return arith::MinimumFOp::create(
+                                  nb, l, low, floatConstant(nb, l, t, hi))
+                           .getResult();
+                     });
+}
+
 /// Convolutions as linalg.generic with the output width innermost: the loop
 /// order (batch, out channel, in channel, kH, kW, out row, out column) makes
 /// the inner loop a contiguous (stride 1) multiply-accumulate that LLVM
@@ -112,8 +129,11 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
                          ctx),
           AffineMap::get(7, 0, {d(1), d(2), d(3), d(4)}, ctx),
           AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx)};
-      rewriter.replaceOp(op, multiplyAccumulate(rewriter, loc, input, weight,
-                                                init, maps, {2, 3, 4}));
+      rewriter.replaceOp(
+          op, applyFusedClamp(rewriter, loc,
+                              multiplyAccumulate(rewriter, loc, input, weight,
+                                                 init, maps, {2, 3, 4}),
+                              op.getFusedClamp()));
       return success();
     }
     if (groups == cin && cout == cin) {
@@ -127,8 +147,11 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
           AffineMap::get(
               6, 0, {d(1), getAffineConstantExpr(0, ctx), d(2), d(3)}, ctx),
           AffineMap::get(6, 0, {d(0), d(1), d(4), d(5)}, ctx)};
-      rewriter.replaceOp(op, multiplyAccumulate(rewriter, loc, input, weight,
-                                                init, maps, {2, 3}));
+      rewriter.replaceOp(
+          op, applyFusedClamp(rewriter, loc,
+                              multiplyAccumulate(rewriter, loc, input, weight,
+                                                 init, maps, {2, 3}),
+                              op.getFusedClamp()));
       return success();
     }
 
@@ -172,9 +195,11 @@ struct Conv2DLowering : public OpConversionPattern<qnt::Conv2DOp> {
         AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, ctx)};
     Value conv = multiplyAccumulate(rewriter, loc, groupedInput, groupedWeight,
                                     groupedInit, maps, {3, 4, 5});
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, resultType, conv,
+    Value merged = tensor::CollapseShapeOp::create(
+        rewriter, loc, resultType, conv,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    rewriter.replaceOp(
+        op, applyFusedClamp(rewriter, loc, merged, op.getFusedClamp()));
     return success();
   }
 };
@@ -294,9 +319,10 @@ struct MatMulLowering : public OpConversionPattern<qnt::MatMulOp> {
     Value empty = emptyFrom(rewriter, loc, resultType, sources);
     Value init =
         initialAccumulator(rewriter, loc, empty, adaptor.getBias(), rank - 1);
-    rewriter.replaceOp(op,
-                       multiplyAccumulate(rewriter, loc, adaptor.getLhs(), rhs,
-                                          init, maps, {batchRank + 1}));
+    Value product = multiplyAccumulate(rewriter, loc, adaptor.getLhs(), rhs,
+                                       init, maps, {batchRank + 1});
+    rewriter.replaceOp(
+        op, applyFusedClamp(rewriter, loc, product, op.getFusedClamp()));
     return success();
   }
 };

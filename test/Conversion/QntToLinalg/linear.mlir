@@ -128,3 +128,16 @@ func.func @batch_norm(%x: tensor<?x8x4x4xf32>, %p: tensor<8xf32>) -> tensor<?x8x
        : (tensor<?x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<?x8x4x4xf32>
   return %0 : tensor<?x8x4x4xf32>
 }
+
+// -----
+
+// A fused activation clamps the accumulated result.
+// CHECK-LABEL: func.func @fused_relu6
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]] : tensor<?x2xf32>)
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+func.func @fused_relu6(%x: tensor<?x3xf32>, %w: tensor<3x2xf32>) -> tensor<?x2xf32> {
+  %0 = qnt.matmul %x, %w fused_clamp(0.0, 6.0) : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}

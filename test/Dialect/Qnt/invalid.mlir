@@ -238,6 +238,30 @@ func.func @conv2d_acc_c2_result(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.5:12
 
 // -----
 
+func.func @fused_clamp_c1(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{fused_clamp needs min and max with min <= max and no NaN (fused_clamp_c1)}}
+  %0 = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_clamp(6.0, 0.0) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @fused_clamp_c1_half(%a: tensor<1x3xf32>, %b: tensor<2x3xf32>) {
+  // expected-error @+1 {{fused_clamp needs min and max with min <= max and no NaN (fused_clamp_c1)}}
+  %0 = "qnt.matmul"(%a, %b) <{transpose_rhs, fused_min = 0.0 : f32}> : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @fused_clamp_c2(%x: tensor<1x2x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<3x2x!quant.uniform<i8:f32, 0.25>>) {
+  // expected-error @+1 {{on quantized tensors has no fused activation; clamp the requantized result (fused_clamp_c2)}}
+  %0 = qnt.matmul %x, %w transpose_rhs fused_clamp(0.0, 6.0) : (tensor<1x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<3x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x3x!quant.uniform<i32:f32, 0.125>>
+  return
+}
+
+// -----
+
 func.func @matmul_c1(%x: tensor<4xf32>, %w: tensor<4x3xf32>) {
   // expected-error @+1 {{expects operands and result of rank >= 2; reshape vectors to matrices (matmul_c1)}}
   %0 = qnt.matmul %x, %w : (tensor<4xf32>, tensor<4x3xf32>) -> tensor<3xf32>

@@ -220,3 +220,16 @@ func.func @transformer_ops(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>, %b: tensor<
   %13 = qnt.sigmoid %q : tensor<4x!i8> -> tensor<4x!u8>
   return %8, %9, %10, %11, %12, %13 : tensor<1x4x8xf32>, tensor<1x8xf32>, tensor<1x1x1xf32>, tensor<1x1x8xf32>, tensor<1x2x2xf32>, tensor<4x!u8>
 }
+
+// CHECK-LABEL: func.func @fused_activations
+// CHECK: qnt.conv2d %{{.*}}, %{{.*}} strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_clamp(0.000000e+00, 6.000000e+00) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+// CHECK: qnt.matmul %{{.*}}, %{{.*}} transpose_rhs fused_clamp(0.000000e+00, 0x7F800000) : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+// GENERIC-LABEL: sym_name = "fused_activations"
+// GENERIC: "qnt.conv2d"(%{{.*}}, %{{.*}}) <{dilations = array<i64: 1, 1>, fused_max = 6.000000e+00 : f32, fused_min = 0.000000e+00 : f32,
+func.func @fused_activations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %a: tensor<1x3xf32>, %b: tensor<2x3xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x2xf32>) {
+  %0 = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 fused_clamp(0.0, 6.0)
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = qnt.matmul %a, %b transpose_rhs fused_clamp(0.0, 0x7F800000) : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2xf32>
+}

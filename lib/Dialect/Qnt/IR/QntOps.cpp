@@ -161,6 +161,23 @@ static LogicalResult verifyProductAccumulators(Operation *op, Type input,
   return success();
 }
 
+/// fused_clamp_c1, fused_clamp_c2: a fused activation (min, max) of a float
+/// conv2d or matmul.
+static LogicalResult verifyFusedClamp(Operation *op, std::optional<APFloat> min,
+                                      std::optional<APFloat> max,
+                                      bool quantized) {
+  if (!min && !max)
+    return success();
+  if (quantized)
+    return op->emitOpError("on quantized tensors has no fused activation; "
+                           "clamp the requantized result (fused_clamp_c2)");
+  if (!min || !max || min->isNaN() || max->isNaN() ||
+      min->compare(*max) == APFloat::cmpGreaterThan)
+    return op->emitOpError("fused_clamp needs min and max with min <= max "
+                           "and no NaN (fused_clamp_c1)");
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Conv2DOp
 //===----------------------------------------------------------------------===//
@@ -212,6 +229,9 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError("the window does not fit the padded input: empty "
                        "result (conv2d_c5)");
 
+  if (failed(verifyFusedClamp(*this, getFusedMin(), getFusedMax(),
+                              isQuantizedTensor(inputType))))
+    return failure();
   if (!isQuantizedTensor(inputType))
     return success();
   // conv2d_c6: per-tensor input; weight per-tensor or per output channel.
@@ -270,6 +290,9 @@ LogicalResult MatMulOp::verify() {
                            << " elements (matmul_c4)";
   }
 
+  if (failed(verifyFusedClamp(*this, getFusedMin(), getFusedMax(),
+                              isQuantizedTensor(lhsType))))
+    return failure();
   if (!isQuantizedTensor(lhsType))
     return success();
   // matmul_c5: per-tensor lhs; rhs per-tensor or per column (its N dim).

@@ -41,11 +41,16 @@ def Qnt_Conv2DOp : Qnt_NNOp<"conv2d", [Qnt_AccumulatorTypesAreValid]> {
     `[top, left, bottom, right]`, as in ONNX. Depthwise convolution is
     `groups == C_in == C_out`.
 
+    `fused_clamp(min, max)` applies a fused activation to the result:
+    `min(max(result, min), max)` (ReLU is `(0, +inf)`, ReLU6 `(0, 6)`);
+    `qnt-fuse-activations` creates it.
+
     Quantized form: the input is per-tensor quantized; the weight per-tensor
     or per-axis along its output-channel axis 0; the result (and the bias)
     is the exact int32 accumulator, `!quant.uniform<i32:f32, s_x*s_w>` with
-    zero point 0 (per-axis along axis 1 when the weight is per-axis). A
-    `qnt.requantize` takes it to the output grid.
+    zero point 0 (per-axis along axis 1 when the weight is per-axis), with
+    no fused activation. A `qnt.requantize` takes it to the output grid, and
+    a `qnt.clamp` there applies the activation.
 
     ```mlir
     %y = qnt.conv2d %x, %w, %b strides = [1, 1] pads = [1, 1, 1, 1]
@@ -62,12 +67,34 @@ def Qnt_Conv2DOp : Qnt_NNOp<"conv2d", [Qnt_AccumulatorTypesAreValid]> {
   let arguments = (ins Qnt_Tensor:$input, Qnt_Tensor:$weight,
                    Optional<Qnt_Tensor>:$bias,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                   DenseI64ArrayAttr:$dilations, Qnt_I64Attr:$groups);
+                   DenseI64ArrayAttr:$dilations, Qnt_I64Attr:$groups,
+                   OptionalAttr<F32Attr>:$fused_min,
+                   OptionalAttr<F32Attr>:$fused_max);
   let results = (outs Qnt_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? `strides` `=` $strides `pads` `=` $pads
-    `dilations` `=` $dilations `groups` `=` $groups attr-dict
+    `dilations` `=` $dilations `groups` `=` $groups
+    (`fused_clamp` `(` $fused_min^ `,` $fused_max `)`)? attr-dict
     `:` functional-type(operands, results)
+  }];
+  let builders = [
+    // Without a fused activation.
+    OpBuilder<(ins "Type":$result, "Value":$input, "Value":$weight,
+                   "Value":$bias, "ArrayRef<int64_t>":$strides,
+                   "ArrayRef<int64_t>":$pads, "ArrayRef<int64_t>":$dilations,
+                   "int64_t":$groups), [{
+      build($_builder, $_state, result, input, weight, bias, strides, pads,
+            dilations, groups, /*fused_min=*/nullptr, /*fused_max=*/nullptr);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// The fused activation [min, max], if any.
+    std::optional<std::pair<float, float>> getFusedClamp() {
+      if (!getFusedMin() || !getFusedMax())
+        return std::nullopt;
+      return std::pair(getFusedMin()->convertToFloat(),
+                       getFusedMax()->convertToFloat());
+    }
   }];
   let hasVerifier = 1;
 }
@@ -84,10 +111,13 @@ def Qnt_MatMulOp : Qnt_NNOp<"matmul", [Qnt_AccumulatorTypesAreValid]> {
     with `transB = 1` stores it. Gemm's `alpha`/`beta` are folded into the
     constants by the importer.
 
+    `fused_clamp(min, max)` applies a fused activation, as for
+    `qnt.conv2d`.
+
     Quantized form: `lhs` per-tensor; `rhs` per-tensor or per-axis along
     its `N` dim; the result and bias are the exact int32 accumulator with
     scale `s_lhs * s_rhs`, zero point 0 (per-axis along the last dim when
-    `rhs` is per-axis).
+    `rhs` is per-axis), with no fused activation.
 
     ```mlir
     %y = qnt.matmul %x, %w, %b transpose_rhs
@@ -96,12 +126,33 @@ def Qnt_MatMulOp : Qnt_NNOp<"matmul", [Qnt_AccumulatorTypesAreValid]> {
   }];
   let arguments = (ins Qnt_Tensor:$lhs, Qnt_Tensor:$rhs,
                    Optional<Qnt_Tensor>:$bias,
-                   UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+                   UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
+                   OptionalAttr<F32Attr>:$fused_min,
+                   OptionalAttr<F32Attr>:$fused_max);
   let results = (outs Qnt_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`transpose_lhs` $transpose_lhs^)?
-    (`transpose_rhs` $transpose_rhs^)? attr-dict
+    (`transpose_rhs` $transpose_rhs^)?
+    (`fused_clamp` `(` $fused_min^ `,` $fused_max `)`)? attr-dict
     `:` functional-type(operands, results)
+  }];
+  let builders = [
+    // Without a fused activation.
+    OpBuilder<(ins "Type":$result, "Value":$lhs, "Value":$rhs, "Value":$bias,
+                   CArg<"bool", "false">:$transpose_lhs,
+                   CArg<"bool", "false">:$transpose_rhs), [{
+      build($_builder, $_state, result, lhs, rhs, bias, transpose_lhs,
+            transpose_rhs, /*fused_min=*/nullptr, /*fused_max=*/nullptr);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// The fused activation [min, max], if any.
+    std::optional<std::pair<float, float>> getFusedClamp() {
+      if (!getFusedMin() || !getFusedMax())
+        return std::nullopt;
+      return std::pair(getFusedMin()->convertToFloat(),
+                       getFusedMax()->convertToFloat());
+    }
   }];
   let hasVerifier = 1;
 }

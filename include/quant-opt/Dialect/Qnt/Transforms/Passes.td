@@ -58,4 +58,75 @@ def QntBypassQuantizersPass : Pass<"qnt-bypass-quantizers"> {
   ];
 }
 
+def QntFoldBatchNormPass : Pass<"qnt-fold-batch-norm"> {
+  let summary = "Folds batch norms into the preceding conv2d or matmul";
+  let description = [{
+    Rewrites `batch_norm(conv2d(x, W, b))` (and `matmul` with a rank-2
+    result, channels on axis 1) into one layer with
+    `W'[o] = W[o] * gamma[o] / sigma[o]` and
+    `b'[o] = beta[o] + (b[o] - mean[o]) * gamma[o] / sigma[o]`, where
+    `sigma = sqrt(variance + epsilon)`, computed in double and stored as f32
+    (docs/PAPER: batch norm folding). The layer must be the batch norm's only
+    user, and its weight, bias and the batch norm's parameters constants.
+
+    The batch norm's `scale` (gamma) and `offset` (beta) stay on the folded
+    layer as the attributes `qnt.bn_gamma` and `qnt.bn_beta`: the layer's
+    pre-activation output is distributed about N(beta, gamma^2) per channel,
+    which BN-based range setting, high-bias absorption and analytic bias
+    correction use.
+
+    Before:
+
+    ```mlir
+    %c = qnt.conv2d %x, %w, %b strides = [1, 1] pads = [0, 0, 0, 0]
+           dilations = [1, 1] groups = 1 : (...) -> tensor<?x8x26x26xf32>
+    %y = qnt.batch_norm %c, %gamma, %beta, %mean, %var epsilon = 9.99999974E-6
+         : (...) -> tensor<?x8x26x26xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %w2 = arith.constant dense_resource<w_folded> : tensor<8x3x3x3xf32>
+    %b2 = arith.constant dense<[...]> : tensor<8xf32>
+    %y = qnt.conv2d %x, %w2, %b2 strides = [1, 1] pads = [0, 0, 0, 0]
+           dilations = [1, 1] groups = 1
+           {qnt.bn_beta = array<f64: ...>, qnt.bn_gamma = array<f64: ...>}
+         : (...) -> tensor<?x8x26x26xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QntFuseActivationsPass : Pass<"qnt-fuse-activations"> {
+  let summary = "Fuses ReLU, ReLU6 and clamps into the preceding conv2d or matmul";
+  let description = [{
+    Rewrites `relu(layer)` and `clamp(layer)` into the layer's
+    `fused_clamp(min, max)` when the activation is the layer's only user
+    (ReLU is `(0, +inf)`). Integer hardware applies the activation in the
+    requantization of the layer's output, so the quantization simulation
+    places one quantizer after the activation, none between: the pass makes
+    that structure explicit. Run it after `qnt-fold-batch-norm` (a batch norm
+    between a layer and its activation blocks fusion). An activation on an
+    already fused layer narrows the fused range.
+
+    Before:
+
+    ```mlir
+    %c = qnt.conv2d %x, %w, %b strides = [1, 1] pads = [1, 1, 1, 1]
+           dilations = [1, 1] groups = 1 : (...) -> tensor<?x8x28x28xf32>
+    %r = qnt.clamp %c min = 0.000000e+00 max = 6.000000e+00
+         : tensor<?x8x28x28xf32> -> tensor<?x8x28x28xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %r = qnt.conv2d %x, %w, %b strides = [1, 1] pads = [1, 1, 1, 1]
+           dilations = [1, 1] groups = 1 fused_clamp(0.000000e+00, 6.000000e+00)
+         : (...) -> tensor<?x8x28x28xf32>
+    ```
+  }];
+}
+
 #endif // QUANTOPT_DIALECT_QNT_TRANSFORMS_PASSES_TD
