@@ -26,12 +26,20 @@ config.substitutions.append(
 config.substitutions.append(("%quantopt_src", config.quantopt_src_root))
 config.substitutions.append(("%quantopt_obj", config.quantopt_obj_root))
 config.substitutions.append(("%python", sys.executable))
-# The Python environment of scripts/setup.sh, with onnxruntime from PyPI.
-config.substitutions.append(
-    ("%venv_python", os.path.join(config.quantopt_src_root, ".venv", "bin", "python3")))
+# The Python environment of scripts/setup.sh, with onnxruntime from PyPI: the
+# reference many tests compare against. Without it the suite cannot run.
+import subprocess
+
+venv_python = os.path.join(config.quantopt_src_root, ".venv", "bin", "python3")
+if not os.access(venv_python, os.X_OK) or subprocess.run(
+        [venv_python, "-c", "import numpy, onnx, onnxruntime"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+    lit_config.fatal(f"{venv_python} cannot import onnxruntime; run scripts/setup.sh")
+config.substitutions.append(("%venv_python", venv_python))
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # quant-opt from the build tree; FileCheck and the stock mlir-opt from LLVM 22.
-llvm_config.add_tool_substitutions(["quant-opt", "quant-run"], [quantopt_bin])
+llvm_config.add_tool_substitutions(["quant-opt", "quant-run", "quant-translate"],
+                                   [quantopt_bin])
 llvm_config.add_tool_substitutions(
     ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
