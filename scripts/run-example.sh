@@ -1,48 +1,35 @@
 #!/usr/bin/env bash
-# The README's main-job command: sets up, builds, and runs quant-opt on a
-# bundled example model (default examples/tiny-cnn.mlir, or the .mlir file
-# given as the first argument): verifies it, checks that it round-trips
-# through quant-opt (custom and generic form) and through the stock LLVM 22
-# mlir-opt with the qnt plugin, and bypasses its quantizers as the debugging
-# flow does.
+# The README's main-job command: sets up, builds, and runs the flow on a
+# bundled example model (default models/mobilenetv2.onnx, or the .onnx given
+# as the first argument):
+#   1. the reproducible Fashion-MNIST split (scripts/fashion_mnist.py)
+#   2. import with quant-translate --import-onnx
+#   3. fold batch norms and fuse activations (quant-opt)
+#   4. evaluate the result with quant-run (JIT) on the 9000 evaluation
+#      images (the folded model computes what the imported one does; the
+#      tests check that)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-MODEL=${1:-examples/tiny-cnn.mlir}
+MODEL=${1:-models/mobilenetv2.onnx}
 
 scripts/build.sh >&2
 
-QUANT_OPT="$BUILD_DIR/bin/quant-opt"
-MLIR_OPT=/usr/lib/llvm-22/bin/mlir-opt
-PLUGIN="$BUILD_DIR/lib/QuantOptPlugin.so"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+BIN="$BUILD_DIR/bin"
+WORK="$BUILD_DIR/example"
+DATA=${DATA:-data}
+mkdir -p "$WORK"
+name=$(basename "$MODEL" .onnx)
 
-count() { grep -c "$1" "$2" || true; }
-step() { printf '%-34s %s\n' "$1" "$2"; }
+[ -f "$DATA/eval_images.npy" ] || /usr/bin/python3 scripts/fashion_mnist.py --out "$DATA"
 
-echo "== quant-opt on $MODEL"
-"$QUANT_OPT" "$MODEL" -o "$work/printed.mlir"
-step "parse + verify" "ok: $(count '= qnt\.' "$work/printed.mlir") qnt ops in $(count 'func.func' "$work/printed.mlir") functions"
+echo "== $MODEL"
+"$BIN/quant-translate" --import-onnx "$MODEL" -o "$WORK/$name.mlir"
+echo "imported: $(grep -c '= qnt\.' "$WORK/$name.mlir") qnt ops -> $WORK/$name.mlir"
+"$BIN/quant-opt" "$WORK/$name.mlir" --qnt-fold-batch-norm --qnt-fuse-activations \
+  -o "$WORK/$name.folded.mlir"
+echo "folded batch norms, fused activations: $(grep -c '= qnt\.' "$WORK/$name.folded.mlir") qnt ops -> $WORK/$name.folded.mlir"
 
-"$QUANT_OPT" "$work/printed.mlir" -o "$work/reprinted.mlir"
-cmp -s "$work/printed.mlir" "$work/reprinted.mlir" ||
-  { echo "round trip changed the IR" >&2; diff "$work/printed.mlir" "$work/reprinted.mlir" >&2; exit 1; }
-step "round trip (custom form)" "identical"
-
-"$QUANT_OPT" "$MODEL" --mlir-print-op-generic | "$QUANT_OPT" -o "$work/generic.mlir"
-cmp -s "$work/printed.mlir" "$work/generic.mlir" ||
-  { echo "generic-form round trip changed the IR" >&2; exit 1; }
-step "round trip (generic form)" "identical"
-
-"$MLIR_OPT" "$MODEL" --load-dialect-plugin="$PLUGIN" -o "$work/stock.mlir"
-cmp -s "$work/printed.mlir" "$work/stock.mlir" ||
-  { echo "stock mlir-opt with the plugin printed different IR" >&2; exit 1; }
-step "stock mlir-opt + QuantOptPlugin" "identical"
-
-before=$(count 'qnt.fake_quant' "$work/printed.mlir")
-for which in weights activations all; do
-  "$QUANT_OPT" "$MODEL" --qnt-bypass-quantizers="which=$which" -o "$work/bypass-$which.mlir"
-  step "qnt-bypass-quantizers=$which" \
-    "fake_quant ops: $before -> $(count 'qnt.fake_quant' "$work/bypass-$which.mlir")"
-done
+echo "== quant-run $WORK/$name.folded.mlir on $DATA/eval_images.npy"
+"$BIN/quant-run" "$WORK/$name.folded.mlir" --input "$DATA/eval_images.npy" \
+  --labels "$DATA/eval_labels.npy"

@@ -40,7 +40,7 @@ std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
          "convert-math-to-libm,"
          "convert-arith-to-llvm,"
          "convert-index-to-llvm,"
-         "finalize-memref-to-llvm,"
+         "finalize-memref-to-llvm{use-aligned-alloc=1},"
          "convert-cf-to-llvm,"
          "convert-func-to-llvm,"
          "convert-ub-to-llvm,"
