@@ -1,0 +1,241 @@
+//===- AdaRoundMath.cpp - numerics for AdaRound ---------------------------===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "quant-opt/Support/AdaRoundMath.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <cassert>
+#include <cblas.h>
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qnt;
+
+//===----------------------------------------------------------------------===//
+// GEMM
+//===----------------------------------------------------------------------===//
+
+static blasint toBlasInt(int64_t x) {
+  assert(x >= 0 && x <= std::numeric_limits<blasint>::max() &&
+         "GEMM size does not fit OpenBLAS's integer");
+  return static_cast<blasint>(x);
+}
+
+void mlir::qnt::gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+                     float alpha, const float *a, int64_t lda, const float *b,
+                     int64_t ldb, float beta, float *c, int64_t ldc) {
+  if (m == 0 || n == 0)
+    return;
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+              transB ? CblasTrans : CblasNoTrans, toBlasInt(m), toBlasInt(n),
+              toBlasInt(k), alpha, a, toBlasInt(lda), b, toBlasInt(ldb), beta,
+              c, toBlasInt(ldc));
+}
+
+void mlir::qnt::gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+                     double alpha, const double *a, int64_t lda,
+                     const double *b, int64_t ldb, double beta, double *c,
+                     int64_t ldc) {
+  if (m == 0 || n == 0)
+    return;
+  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+              transB ? CblasTrans : CblasNoTrans, toBlasInt(m), toBlasInt(n),
+              toBlasInt(k), alpha, a, toBlasInt(lda), b, toBlasInt(ldb), beta,
+              c, toBlasInt(ldc));
+}
+
+int mlir::qnt::gemmThreads() { return openblas_get_num_threads(); }
+
+void mlir::qnt::setGemmThreads(int threads) {
+  openblas_set_num_threads(std::max(threads, 1));
+}
+
+//===----------------------------------------------------------------------===//
+// Rectified sigmoid
+//===----------------------------------------------------------------------===//
+
+/// sigmoid without overflow for large |v|.
+static double sigmoid(double v) {
+  if (v >= 0.0)
+    return 1.0 / (1.0 + std::exp(-v));
+  double e = std::exp(v);
+  return e / (1.0 + e);
+}
+
+double mlir::qnt::rectifiedSigmoid(double v) {
+  double stretched =
+      sigmoid(v) * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
+  return std::clamp(stretched, 0.0, 1.0);
+}
+
+double mlir::qnt::rectifiedSigmoidGrad(double v) {
+  double s = sigmoid(v);
+  double stretched = s * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
+  if (stretched <= 0.0 || stretched >= 1.0)
+    return 0.0;
+  return s * (1.0 - s) * (kAdaRoundZeta - kAdaRoundGamma);
+}
+
+double mlir::qnt::rectifiedSigmoidInverse(double h) {
+  h = std::clamp(h, 0.0, 1.0);
+  return -std::log((kAdaRoundZeta - kAdaRoundGamma) / (h - kAdaRoundGamma) -
+                   1.0);
+}
+
+void mlir::qnt::rectifiedSigmoid(ArrayRef<float> v, MutableArrayRef<float> h,
+                                 MutableArrayRef<float> grad) {
+  assert(h.size() == v.size() && (grad.empty() || grad.size() == v.size()));
+  for (size_t i = 0; i < v.size(); ++i) {
+    h[i] = static_cast<float>(rectifiedSigmoid(v[i]));
+    if (!grad.empty())
+      grad[i] = static_cast<float>(rectifiedSigmoidGrad(v[i]));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Rounding regulariser
+//===----------------------------------------------------------------------===//
+
+double mlir::qnt::roundingRegularizer(ArrayRef<float> h, double beta) {
+  double sum = 0.0;
+  for (float x : h)
+    sum += 1.0 - std::pow(std::abs(2.0 * x - 1.0), beta);
+  return sum;
+}
+
+void mlir::qnt::roundingRegularizerGrad(ArrayRef<float> h, double beta,
+                                        MutableArrayRef<float> grad) {
+  assert(grad.size() == h.size());
+  for (size_t i = 0; i < h.size(); ++i) {
+    double d = 2.0 * h[i] - 1.0;
+    double sign = d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0);
+    grad[i] = static_cast<float>(-2.0 * beta *
+                                 std::pow(std::abs(d), beta - 1.0) * sign);
+  }
+}
+
+/// The progress in [0, 1] after the warm start, or a negative value during
+/// it.
+static double progressAfterWarmStart(int64_t iteration, int64_t iterations,
+                                     double warmStart) {
+  double t = iterations > 0 ? static_cast<double>(iteration) / iterations : 1;
+  if (t < warmStart)
+    return -1.0;
+  return warmStart >= 1.0
+             ? 1.0
+             : std::clamp((t - warmStart) / (1.0 - warmStart), 0.0, 1.0);
+}
+
+double mlir::qnt::annealedBeta(int64_t iteration, int64_t iterations,
+                               BetaDecay decay, double warmStart, double start,
+                               double end) {
+  double t = progressAfterWarmStart(iteration, iterations, warmStart);
+  if (t < 0.0)
+    return start;
+  if (decay == BetaDecay::Linear)
+    return start - (start - end) * t;
+  return end + (start - end) * 0.5 * (1.0 + std::cos(llvm::numbers::pi * t));
+}
+
+bool mlir::qnt::regularizerActive(int64_t iteration, int64_t iterations,
+                                  double warmStart) {
+  return progressAfterWarmStart(iteration, iterations, warmStart) >= 0.0;
+}
+
+//===----------------------------------------------------------------------===//
+// Soft and hard rounding
+//===----------------------------------------------------------------------===//
+
+/// The params of element i.
+static QuantParams paramsOf(ArrayRef<QuantParams> params, int64_t rowSize,
+                            size_t i) {
+  assert(!params.empty() && rowSize > 0);
+  return params.size() == 1 ? params.front() : params[i / rowSize];
+}
+
+void mlir::qnt::adaRoundInitialize(ArrayRef<float> weights, int64_t rowSize,
+                                   ArrayRef<QuantParams> params,
+                                   MutableArrayRef<float> v) {
+  assert(v.size() == weights.size());
+  for (size_t i = 0; i < weights.size(); ++i) {
+    double x = weights[i] / paramsOf(params, rowSize, i).scale;
+    v[i] = static_cast<float>(rectifiedSigmoidInverse(x - std::floor(x)));
+  }
+}
+
+void mlir::qnt::adaRoundSoftWeights(ArrayRef<float> weights, int64_t rowSize,
+                                    ArrayRef<QuantParams> params,
+                                    const QuantizerSpec &spec,
+                                    ArrayRef<float> v,
+                                    MutableArrayRef<float> softWeights,
+                                    MutableArrayRef<float> dWdV) {
+  assert(v.size() == weights.size() && softWeights.size() == weights.size() &&
+         (dWdV.empty() || dWdV.size() == weights.size()));
+  StorageRange range = gridRange(spec);
+  for (size_t i = 0; i < weights.size(); ++i) {
+    QuantParams p = paramsOf(params, rowSize, i);
+    double q = std::floor(weights[i] / p.scale) + rectifiedSigmoid(v[i]) +
+               static_cast<double>(p.zeroPoint);
+    double clamped = std::clamp(q, double(range.min), double(range.max));
+    softWeights[i] = static_cast<float>(
+        (clamped - static_cast<double>(p.zeroPoint)) * p.scale);
+    if (!dWdV.empty())
+      dWdV[i] = q == clamped
+                    ? static_cast<float>(p.scale * rectifiedSigmoidGrad(v[i]))
+                    : 0.0f;
+  }
+}
+
+void mlir::qnt::adaRoundHardWeights(ArrayRef<float> weights, int64_t rowSize,
+                                    ArrayRef<QuantParams> params,
+                                    const QuantizerSpec &spec,
+                                    ArrayRef<float> v,
+                                    MutableArrayRef<int64_t> quantized,
+                                    MutableArrayRef<float> dequantized) {
+  assert(v.size() == weights.size() && quantized.size() == weights.size() &&
+         dequantized.size() == weights.size());
+  StorageRange range = gridRange(spec);
+  for (size_t i = 0; i < weights.size(); ++i) {
+    QuantParams p = paramsOf(params, rowSize, i);
+    double q = std::floor(weights[i] / p.scale) + (v[i] >= 0.0f ? 1.0 : 0.0) +
+               static_cast<double>(p.zeroPoint);
+    q = std::clamp(q, double(range.min), double(range.max));
+    quantized[i] = static_cast<int64_t>(q);
+    dequantized[i] =
+        static_cast<float>((q - static_cast<double>(p.zeroPoint)) * p.scale);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Adam
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+Adam<T>::Adam(size_t size, AdamOptions options)
+    : options(options), m(size, 0.0), v(size, 0.0) {}
+
+template <typename T>
+void Adam<T>::step(MutableArrayRef<T> params, ArrayRef<T> grads) {
+  assert(params.size() == m.size() && grads.size() == m.size());
+  ++t;
+  double correction1 = 1.0 - std::pow(options.beta1, static_cast<double>(t));
+  double correction2 = 1.0 - std::pow(options.beta2, static_cast<double>(t));
+  for (size_t i = 0; i < m.size(); ++i) {
+    double g = grads[i];
+    m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
+    v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
+    double mHat = m[i] / correction1;
+    double vHat = v[i] / correction2;
+    params[i] =
+        static_cast<T>(params[i] - options.learningRate * mHat /
+                                       (std::sqrt(vHat) + options.epsilon));
+  }
+}
+
+template class mlir::qnt::Adam<float>;
+template class mlir::qnt::Adam<double>;
