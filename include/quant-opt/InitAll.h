@@ -12,6 +12,7 @@
 #ifndef QUANTOPT_INITALL_H
 #define QUANTOPT_INITALL_H
 
+#include "quant-opt/Analysis/Passes.h"
 #include "quant-opt/Conversion/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 #include "quant-opt/Dialect/Qnt/Transforms/Passes.h"
@@ -32,6 +33,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 /// The project's passes and pipelines.
 inline void registerAllPasses() {
   qnt::registerQntPasses();
+  qnt::registerQntAnalysisPasses();
   registerQuantOptConversionPasses();
   registerQuantOptPipelines();
 }

@@ -13,8 +13,14 @@
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+// Test-only passes (test/lib): registered here, never in the plugin.
+namespace mlir::qnt::test {
+void registerTestPrintRangesPass();
+} // namespace mlir::qnt::test
+
 int main(int argc, char **argv) {
   mlir::quantopt::registerAllToolPasses();
+  mlir::qnt::test::registerTestPrintRangesPass();
   mlir::DialectRegistry registry;
   mlir::quantopt::registerAllToolDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
