@@ -39,7 +39,7 @@ config.substitutions.append(("%venv_python", venv_python))
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # quant-opt from the build tree; FileCheck and the stock mlir-opt from LLVM 22.
-llvm_config.add_tool_substitutions(["quant-opt", "quant-run", "quant-translate"],
-                                   [quantopt_bin])
+llvm_config.add_tool_substitutions(
+    ["quant-compile", "quant-opt", "quant-run", "quant-translate"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
     ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])

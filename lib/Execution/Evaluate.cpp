@@ -78,24 +78,54 @@ static int64_t labelAt(const HostArray &labels, int64_t i) {
   }
 }
 
-/// The argmax of each row (last dim) of a float output.
+/// Element `i` of a float or integer output, as a double (exact for the
+/// integers of quantized outputs).
+static double scoreAt(const HostArray &output, int64_t i) {
+  switch (output.kind) {
+  case ElementKind::F64:
+    return output.data<double>()[i];
+  case ElementKind::F32:
+    return output.data<float>()[i];
+  case ElementKind::I8:
+    return output.data<int8_t>()[i];
+  case ElementKind::U8:
+    return output.data<uint8_t>()[i];
+  case ElementKind::I16:
+    return output.data<int16_t>()[i];
+  case ElementKind::I32:
+    return output.data<int32_t>()[i];
+  default:
+    return 0;
+  }
+}
+
+/// True if top-1 can be read from an output of this kind: floats, and the
+/// stored integers of a quantized output (on one grid, their order is the
+/// order of the real values).
+static bool isScoreKind(ElementKind kind) {
+  switch (kind) {
+  case ElementKind::F32:
+  case ElementKind::F64:
+  case ElementKind::I8:
+  case ElementKind::U8:
+  case ElementKind::I16:
+  case ElementKind::I32:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// The argmax of each row (last dim) of an output.
 static void argmaxRows(const HostArray &output, int64_t rows,
                        llvm::SmallVectorImpl<int64_t> &result) {
   int64_t classes = output.shape.back();
   for (int64_t r = 0; r < rows; ++r) {
     int64_t best = 0;
-    for (int64_t c = 1; c < classes; ++c) {
-      double candidate, current;
-      if (output.kind == ElementKind::F64) {
-        candidate = output.data<double>()[r * classes + c];
-        current = output.data<double>()[r * classes + best];
-      } else {
-        candidate = output.data<float>()[r * classes + c];
-        current = output.data<float>()[r * classes + best];
-      }
-      if (candidate > current)
+    for (int64_t c = 1; c < classes; ++c)
+      if (scoreAt(output, r * classes + c) >
+          scoreAt(output, r * classes + best))
         best = c;
-    }
     result.push_back(best);
   }
 }
@@ -149,10 +179,10 @@ mlir::quantopt::evaluate(JitModel &model, llvm::ArrayRef<HostArray> inputs,
   }
   bool classify = labels && !model.outputs().empty() &&
                   model.outputs()[0].shape.size() >= 1 &&
-                  (model.outputs()[0].kind == ElementKind::F32 ||
-                   model.outputs()[0].kind == ElementKind::F64);
+                  isScoreKind(model.outputs()[0].kind);
   if (labels && !classify)
-    return makeError("labels need a float output #0 of class scores");
+    return makeError("labels need an output #0 of class scores (float, or "
+                     "quantized on one grid)");
 
   EvaluateResult result;
   int64_t staticBatch = sigs[0].shape[0];

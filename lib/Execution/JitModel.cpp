@@ -16,6 +16,7 @@
 #include "quant-opt/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -40,7 +41,25 @@ static llvm::Error makeError(const llvm::Twine &message) {
 }
 
 /// The ElementKind of a tensor element type, if quant-run can exchange it.
+/// A quantized element is exchanged as its stored integers (the integer
+/// lowering turns it into its storage type): u8 as uint8, i8 as int8, ...
 static std::optional<ElementKind> elementKindOf(Type type) {
+  if (auto quantized = dyn_cast<quant::QuantizedType>(type)) {
+    switch (quantized.getStorageTypeIntegralWidth()) {
+    case 8:
+      return quantized.isSigned() ? ElementKind::I8 : ElementKind::U8;
+    case 16:
+      if (quantized.isSigned())
+        return ElementKind::I16;
+      return std::nullopt;
+    case 32:
+      if (quantized.isSigned())
+        return ElementKind::I32;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+    }
+  }
   if (type.isF32())
     return ElementKind::F32;
   if (type.isF64())
@@ -73,8 +92,9 @@ signatureOf(Type type, DictionaryAttr attrs, const llvm::Twine &what) {
     llvm::raw_string_ostream os(printed);
     os << type;
     return makeError(what + " has type " + printed +
-                     "; the runner exchanges ranked tensors of f32, f64 or "
-                     "integers");
+                     "; the runner exchanges ranked tensors of f32, f64, "
+                     "integers, and quantized types with 8-bit, signed "
+                     "16-bit or 32-bit storage");
   }
   TensorSignature signature{*kind, llvm::to_vector(tensor.getShape()), ""};
   if (attrs)

@@ -44,6 +44,7 @@ const OpTable &onnx_import::getOpTable() {
     registerNormalizationOps(t);
     registerDataMovementOps(t);
     registerShapeOps(t);
+    registerQuantOps(t);
     return t;
   }();
   return table;
@@ -359,10 +360,37 @@ LogicalResult Importer::importInputs(SmallVectorImpl<Type> &argTypes,
                      << "' is not a tensor (sequences, maps and optionals "
                         "are not supported)";
     const ::onnx::TypeProto_Tensor &tt = type.tensor_type();
-    if (tt.elem_type() != ::onnx::TensorProto::FLOAT)
+    // Integer inputs feed the quantization ops (QuantOps.cpp): their stored
+    // integers on the unit grid (scale 1, zero point 0).
+    Type elementType = Float32Type::get(ctx);
+    switch (tt.elem_type()) {
+    case ::onnx::TensorProto::FLOAT:
+      break;
+    case ::onnx::TensorProto::UINT8:
+    case ::onnx::TensorProto::INT8:
+    case ::onnx::TensorProto::UINT16:
+    case ::onnx::TensorProto::INT16:
+    case ::onnx::TensorProto::INT32: {
+      bool isSigned = tt.elem_type() != ::onnx::TensorProto::UINT8 &&
+                      tt.elem_type() != ::onnx::TensorProto::UINT16;
+      unsigned width = tt.elem_type() == ::onnx::TensorProto::INT32 ? 32
+                       : tt.elem_type() == ::onnx::TensorProto::UINT8 ||
+                               tt.elem_type() == ::onnx::TensorProto::INT8
+                           ? 8
+                           : 16;
+      elementType = quant::UniformQuantizedType::get(
+          isSigned ? quant::QuantizationFlags::Signed : 0,
+          IntegerType::get(ctx, width), Float32Type::get(ctx), 1.0, 0,
+          quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width),
+          quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width));
+      break;
+    }
+    default:
       return error() << "graph input '" << in.name() << "' has element type "
                      << elemTypeName(tt.elem_type())
-                     << "; only float32 inputs are supported";
+                     << "; only float32 inputs, and integer inputs of the "
+                        "quantization ops, are supported";
+    }
     if (!tt.has_shape())
       return error() << "graph input '" << in.name()
                      << "' has no shape (unknown rank)";
@@ -381,9 +409,9 @@ LogicalResult Importer::importInputs(SmallVectorImpl<Type> &argTypes,
     OnnxValue v;
     v.kind = OnnxValue::Kind::Tensor;
     v.shape = shape;
+    v.elemType = tt.elem_type();
     values[in.name()] = std::move(v);
-    argTypes.push_back(
-        RankedTensorType::get(toMlirShape(shape), Float32Type::get(ctx)));
+    argTypes.push_back(RankedTensorType::get(toMlirShape(shape), elementType));
     argNames.push_back(in.name());
   }
   return success();

@@ -117,7 +117,12 @@ struct OnnxValue {
   int32_t elemType = ::onnx::TensorProto::FLOAT;   // the ONNX element type
 
   bool isConstant() const { return kind == Kind::Float || kind == Kind::Int; }
-  bool isFloat() const { return kind == Kind::Tensor || kind == Kind::Float; }
+  /// A float32 run-time tensor or constant (run-time integer tensors, the
+  /// quantized values of QuantOps.cpp, carry their elemType).
+  bool isFloat() const {
+    return (kind == Kind::Tensor && elemType == ::onnx::TensorProto::FLOAT) ||
+           kind == Kind::Float;
+  }
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   /// Element count of a constant (constants have known shapes).
   int64_t numElements() const { return knownProduct(shape).value_or(0); }
@@ -235,6 +240,7 @@ void registerElementwiseOps(OpTable &table);
 void registerNormalizationOps(OpTable &table);
 void registerDataMovementOps(OpTable &table);
 void registerShapeOps(OpTable &table);
+void registerQuantOps(OpTable &table);
 
 /// All handlers, built once.
 const OpTable &getOpTable();

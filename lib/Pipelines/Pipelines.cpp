@@ -7,7 +7,8 @@
 // qnt-lower-to-llvm, written as a textual pipeline of registered passes so
 // that it reads like the mlir-opt command a user would type:
 //
-//   qnt ops ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
+//   qnt ops ──convert-qnt-to-fixed-point──▶ integer code for quantized ops
+//           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
 //           ──fusion, one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
 //
@@ -23,6 +24,9 @@ using namespace mlir::quantopt;
 
 std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
   return "convert-small-resources-to-dense,"
+         // Quantized ops to integer code; nothing quantized is left after.
+         "convert-qnt-to-fixed-point,"
+         "qnt-check-no-quantized,"
          "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
          "func.func(linalg-fuse-elementwise-ops),"

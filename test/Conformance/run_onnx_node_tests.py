@@ -14,7 +14,9 @@ test named in the list file this script
   2. imports the model with `quant-translate --import-onnx`;
   3. runs it with `quant-run --whole` on the remaining inputs;
   4. compares every output with the expected one, as ONNX's backend tests
-     do: numpy.testing.assert_allclose(rtol=1e-3, atol=1e-7).
+     do: numpy.testing.assert_allclose(rtol=1e-3, atol=1e-7) for floats;
+     integer outputs (the quantization ops) must have the expected dtype
+     and equal the expected values exactly.
 
 It prints one line per test and a summary, and exits non-zero if a listed
 test fails. With --discover it instead tries every test directory whose node
@@ -38,6 +40,16 @@ FROZEN_INPUTS = {
     ("Slice", 3), ("Slice", 4), ("Split", 1), ("Squeeze", 1),
     ("Unsqueeze", 1), ("ReduceMean", 1), ("Expand", 1), ("Gather", 1),
     ("Pad", 1), ("Pad", 2), ("ConstantOfShape", 0),
+    # Quantization parameters (and QLinearConv's int32 bias).
+    ("QuantizeLinear", 1), ("QuantizeLinear", 2),
+    ("DequantizeLinear", 1), ("DequantizeLinear", 2),
+    ("QLinearConv", 1), ("QLinearConv", 2), ("QLinearConv", 4),
+    ("QLinearConv", 5), ("QLinearConv", 6), ("QLinearConv", 7),
+    ("QLinearConv", 8),
+    ("QLinearMatMul", 1), ("QLinearMatMul", 2), ("QLinearMatMul", 4),
+    ("QLinearMatMul", 5), ("QLinearMatMul", 6), ("QLinearMatMul", 7),
+    ("ConvInteger", 2), ("ConvInteger", 3),
+    ("MatMulInteger", 2), ("MatMulInteger", 3),
 }
 
 RTOL, ATOL = 1e-3, 1e-7
@@ -113,6 +125,16 @@ def run_test(test_dir, tools, work):
         got = np.load(npy)
         if got.shape != want.shape:
             return f"{pb.stem}: shape {got.shape}, expected {want.shape}"
+        if np.issubdtype(want.dtype, np.integer):
+            if got.dtype != want.dtype:
+                return f"{pb.stem}: dtype {got.dtype}, expected {want.dtype}"
+            diff = np.flatnonzero(got != want)
+            if diff.size:
+                i = diff[0]
+                return (f"{pb.stem}: {diff.size} of {want.size} integers differ "
+                        f"(first at flat index {i}: {got.flat[i]}, expected "
+                        f"{want.flat[i]})")
+            continue
         try:
             np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
         except AssertionError as error:

@@ -8,6 +8,7 @@
 #ifndef QUANTOPT_CONVERSION_PASSES_H
 #define QUANTOPT_CONVERSION_PASSES_H
 
+#include "quant-opt/Conversion/QntToFixedPoint/QntToFixedPoint.h"
 #include "quant-opt/Conversion/QntToLinalg/QntToLinalg.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -29,6 +29,14 @@ def ConvertQntToLinalgPass : Pass<"convert-qnt-to-linalg"> {
     `qnt.fake_quant`, or an average pool that excludes padding on a dynamic
     spatial size. Afterwards no qnt op is left.
 
+    With a requantization rounding mode (the `rounding` option, or a
+    `qnt.rounding = #qnt.rounding<...>` attribute on the function or the
+    module) the quantization simulation computes exactly what the integer
+    code of that mode computes (docs/Numerics.md section 11): conv2d and
+    matmul between fake-quantized operands accumulate in int32, and the
+    quantizers after them requantize in that mode. Without one, it is the
+    plain float simulation.
+
     Before:
 
     ```mlir
@@ -52,6 +60,12 @@ def ConvertQntToLinalgPass : Pass<"convert-qnt-to-linalg"> {
     } -> tensor<?x8xf32>
     ```
   }];
+  let options = [
+    Option<"rounding", "rounding", "std::string", "\"\"",
+           "Simulate integer code with this requantization rounding: "
+           "float (plain simulation), half_to_even, single_round or "
+           "double_round; empty: the qnt.rounding attribute, else float">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -99,6 +113,85 @@ def ConvertSmallResourcesToDensePass : Pass<"convert-small-resources-to-dense"> 
   let options = [
     Option<"maxElements", "max-elements", "int64_t", "16",
            "Rewrite resources with at most this many elements">
+  ];
+}
+
+
+//===----------------------------------------------------------------------===//
+// The integer lowering (lib/Conversion/QntToFixedPoint)
+//===----------------------------------------------------------------------===//
+
+def ConvertQntToFixedPointPass
+    : Pass<"convert-qnt-to-fixed-point", "::mlir::ModuleOp"> {
+  let summary = "Lowers quantized-form qnt ops to integer arithmetic on "
+                "storage tensors";
+  let description = [{
+    The integer lowering of the quantized form (docs/Numerics.md section
+    10). Every `!quant.uniform` tensor becomes a tensor of its signless
+    storage integers, also in function signatures, and every qnt op on
+    quantized tensors becomes linalg/tensor/arith code on them:
+
+    - `qnt.conv2d`, `qnt.matmul`: exact int32 multiply-accumulate; with
+      constant weights the zero-point term `-z_x * sum(w - z_w)` is folded
+      into the int32 bias at compile time;
+    - `qnt.requantize`: the int32 multiplier and shift of
+      `quantizeMultiplier` (per channel for per-axis types) in the
+      `single_round` and `double_round` modes, f32 in `half_to_even`,
+      bit-exact with `FixedPointMath`; a `qnt.relu`/`qnt.clamp` that
+      directly follows on the same grid becomes the clamp of the
+      requantization;
+    - `qnt.quantize`, `qnt.dequantize`, `qnt.relu`/`qnt.clamp` (integer
+      clamps), `qnt.max_pool2d` and data movement on stored integers;
+    - the other ops of the quantized-form rule (add, mul, average pools,
+      softmax, layer norm, ...) in float: dequantize, the float-form qnt op,
+      quantize. `convert-qnt-to-linalg` lowers the float op afterwards.
+
+    The pass first checks what it cannot lower and fails with an error on
+    each such op: ops of other dialects on quantized tensors, multipliers
+    `M >= 2^29`, and accumulators whose worst case (from the bit widths,
+    the reduction length and constant weights) could exceed int32.
+
+    ```mlir
+    %acc = qnt.conv2d %x, %w ... -> tensor<1x4x6x6x!quant.uniform<i32:f32, 0.125>>
+    %y = qnt.requantize %acc rounding = <single_round> : ... -> tensor<1x4x6x6x!quant.uniform<u8:f32, 0.5:3>>
+    // becomes a linalg.generic accumulating ext(x) * ext(w) into i32, and one
+    // computing (i64(acc) * 1073741824 + 2^29) >> 30, clamped, + 3, as i8.
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def CheckNoQuantizedPass : Pass<"qnt-check-no-quantized", "::mlir::ModuleOp"> {
+  let summary = "Fails if a quantized type or quant op is left";
+  let description = [{
+    The contract between the integer lowering and the rest of
+    `qnt-lower-to-llvm` (in the manner of IREE's check of the IR before LLVM
+    conversion): after `convert-qnt-to-fixed-point` no operand, result,
+    block argument, function signature or type attribute mentions a
+    `!quant` type, and no `quant` dialect op is left. Each violation is an
+    error on the op that holds it.
+  }];
+}
+
+def CheckAccumulatorBoundsPass : Pass<"qnt-check-accumulator-bounds"> {
+  let summary = "Checks that quantized conv2d/matmul accumulators fit int32";
+  let description = [{
+    Runs the accumulator-bound analysis (lib/Analysis/AccumulatorBounds.cpp)
+    on every quantized `qnt.conv2d` and `qnt.matmul`: the worst-case
+    |accumulator| from the stored ranges of the operands (bit widths,
+    constant weights channel by channel, clamps), the reduction length and
+    the bias. An op whose bound exceeds int32 is an error, as in
+    `convert-qnt-to-fixed-point`; with `remarks`, every op gets a remark
+    with its bound and the realisation the lowering will use.
+  }];
+  let options = [
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit a remark with the bound of every op">
   ];
 }
 

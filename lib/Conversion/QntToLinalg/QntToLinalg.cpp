@@ -6,13 +6,15 @@
 //
 // The pass driver: diagnoses what the patterns cannot lower, then converts
 // every qnt op with the op-family patterns (Linear, Elementwise, Pooling,
-// Normalization, DataMovement).
+// Normalization, DataMovement), and, when the simulation mirrors an integer
+// rounding mode, the exact-simulation patterns (ExactSimulation).
 //
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Conversion/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::quantopt {
@@ -57,22 +59,65 @@ static LogicalResult checkLowerable(Operation *root) {
   return success(ok);
 }
 
+/// The rounding the simulation mirrors: the `rounding` option, else the
+/// `qnt.rounding` attribute of the op or an ancestor, else none (float).
+static LogicalResult
+simulationRounding(Operation *op, StringRef option,
+                   std::optional<qnt::RoundingMode> &mode) {
+  mode.reset();
+  if (!option.empty()) {
+    if (option == "float")
+      return success();
+    mode = qnt::symbolizeRoundingMode(option);
+    if (mode)
+      return success();
+    return op->emitError("convert-qnt-to-linalg: unknown rounding '")
+           << option
+           << "'; use float, half_to_even, single_round or double_round";
+  }
+  for (Operation *p = op; p; p = p->getParentOp()) {
+    if (auto attr = p->getAttrOfType<qnt::RoundingModeAttr>("qnt.rounding")) {
+      mode = attr.getValue();
+      break;
+    }
+  }
+  return success();
+}
+
 namespace {
 struct ConvertQntToLinalgPass
     : public quantopt::impl::ConvertQntToLinalgPassBase<
           ConvertQntToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     if (failed(checkLowerable(getOperation())))
       return signalPassFailure();
+    // Each function is converted with its own simulation rounding (its
+    // qnt.rounding attribute may differ from its neighbours').
+    SmallVector<Operation *> scopes;
+    if (isa<FunctionOpInterface>(getOperation()))
+      scopes.push_back(getOperation());
+    else
+      getOperation()->walk(
+          [&](FunctionOpInterface func) { scopes.push_back(func); });
+    if (scopes.empty())
+      scopes.push_back(getOperation());
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<qnt::QntDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-    RewritePatternSet patterns(ctx);
-    populateQntToLinalgConversionPatterns(patterns);
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
-      signalPassFailure();
+    for (Operation *scope : scopes) {
+      std::optional<qnt::RoundingMode> mode;
+      if (failed(simulationRounding(scope, rounding, mode)))
+        return signalPassFailure();
+      RewritePatternSet patterns(ctx);
+      populateQntToLinalgConversionPatterns(patterns);
+      if (mode)
+        populateQntExactSimulationPatterns(patterns, *mode);
+      if (failed(applyPartialConversion(scope, target, std::move(patterns))))
+        return signalPassFailure();
+    }
   }
 };
 } // namespace

@@ -21,6 +21,14 @@ Value lowering::floatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
 
+Value lowering::scalarConstant(OpBuilder &b, Location loc, Type type,
+                               double value) {
+  if (isa<FloatType>(type))
+    return floatConstant(b, loc, type, value);
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
 Value lowering::emptyFrom(OpBuilder &b, Location loc, RankedTensorType type,
                           ArrayRef<std::pair<Value, int64_t>> sources) {
   SmallVector<Value> dynamicDims;
@@ -41,7 +49,7 @@ Value lowering::emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
 
 Value lowering::fill(OpBuilder &b, Location loc, Value init, double value) {
   Type element = cast<RankedTensorType>(init.getType()).getElementType();
-  Value scalar = floatConstant(b, loc, element, value);
+  Value scalar = scalarConstant(b, loc, element, value);
   return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
 }
 
@@ -142,7 +150,7 @@ Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
       shape[2 + i] += pads[i] + pads[2 + i];
   }
   auto padded = RankedTensorType::get(shape, type.getElementType());
-  Value padValue = floatConstant(b, loc, type.getElementType(), value);
+  Value padValue = scalarConstant(b, loc, type.getElementType(), value);
   return tensor::PadOp::create(b, loc, padded, input, low, high, padValue);
 }
 

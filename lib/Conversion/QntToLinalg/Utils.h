@@ -18,6 +18,11 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+namespace mlir::qnt {
+class Conv2DOp;
+class MatMulOp;
+} // namespace mlir::qnt
+
 namespace mlir::quantopt::lowering {
 
 /// Computes the body of an element-wise op from its scalar operands.
@@ -26,6 +31,9 @@ using ScalarBody =
 
 /// A float constant of type `type`.
 Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
+
+/// A float or integer constant of type `type` (integers: `value` truncated).
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value);
 
 /// tensor.empty of `type`; dynamic dim i is `tensor.dim(source, i)` (same
 /// rank, or at least the dynamic dims present in `source`).
@@ -37,7 +45,7 @@ Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
 Value emptyFrom(OpBuilder &b, Location loc, RankedTensorType type,
                 ArrayRef<std::pair<Value, int64_t>> sources);
 
-/// linalg.fill of `init` with `value`.
+/// linalg.fill of `init` with `value` (float or integer elements).
 Value fill(OpBuilder &b, Location loc, Value init, double value);
 
 /// The NumPy broadcasting map from a result of shape `result` into an
@@ -62,7 +70,7 @@ Value broadcastAlong(OpBuilder &b, Location loc, Value vector, Value init,
                      int64_t axis);
 
 /// Pads dims 2 and 3 of an NCHW tensor by `pads` = [top, left, bottom,
-/// right] with `value` (no-op for zero pads).
+/// right] with `value` (float or integer elements; no-op for zero pads).
 Value padSpatial(OpBuilder &b, Location loc, Value input,
                  ArrayRef<int64_t> pads, double value);
 
@@ -75,6 +83,29 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
 /// The number of elements of `input` along `axes`, as a float of `type`.
 Value countAlong(OpBuilder &b, Location loc, Value input,
                  ArrayRef<int64_t> axes, Type type);
+
+/// The accumulation of `op`'s convolution (Linear.cpp): `input` padded
+/// with zeros, `bias` (1-D, may be null) broadcast along the output
+/// channels, and the multiply-accumulate of input and weight in the element
+/// type `element` (f32: mulf/addf; an integer type: muli/addi), without the
+/// fused activation.
+Value convolution(OpBuilder &b, Location loc, qnt::Conv2DOp op, Value input,
+                  Value weight, Value bias, Type element);
+
+/// The accumulation of `op`'s matrix product (Linear.cpp) on `lhs` and
+/// `rhs`, the latter already transposed if `op` says so (its last two dims
+/// are K x N), starting from `bias` (may be null), in element type
+/// `element`, without the fused activation.
+Value matmulProduct(OpBuilder &b, Location loc, qnt::MatMulOp op, Value lhs,
+                    Value rhs, Value bias, Type element);
+
+/// `value` with its last two dims swapped; a constant f32 matrix at compile
+/// time.
+Value transposeLastTwo(OpBuilder &b, Location loc, Value value);
+
+/// `result` with a fused activation [min, max], if any.
+Value applyFusedClamp(OpBuilder &b, Location loc, Value result,
+                      std::optional<std::pair<float, float>> clamp);
 
 } // namespace mlir::quantopt::lowering
 

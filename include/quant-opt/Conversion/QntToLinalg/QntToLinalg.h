@@ -13,6 +13,8 @@
 #ifndef QUANTOPT_CONVERSION_QNTTOLINALG_QNTTOLINALG_H
 #define QUANTOPT_CONVERSION_QNTTOLINALG_QNTTOLINALG_H
 
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
+
 namespace mlir {
 class RewritePatternSet;
 
@@ -31,6 +33,14 @@ void populateQntDataMovementToTensorPatterns(RewritePatternSet &patterns);
 
 /// All of the above.
 void populateQntToLinalgConversionPatterns(RewritePatternSet &patterns);
+
+/// The simulation of an integer target whose requantizations round in
+/// `mode` (docs/Numerics.md section 11): conv2d and matmul between
+/// fake-quantized operands accumulate exactly in int32, and the quantizers
+/// after them requantize as the integer code does. Higher-benefit patterns
+/// that fall back to the ones above where they do not apply.
+void populateQntExactSimulationPatterns(RewritePatternSet &patterns,
+                                        qnt::RoundingMode mode);
 
 } // namespace quantopt
 } // namespace mlir
