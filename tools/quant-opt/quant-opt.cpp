@@ -16,11 +16,13 @@
 // Test-only passes (test/lib): registered here, never in the plugin.
 namespace mlir::qnt::test {
 void registerTestPrintRangesPass();
+void registerTestPrintLayerRangesPass();
 } // namespace mlir::qnt::test
 
 int main(int argc, char **argv) {
   mlir::quantopt::registerAllToolPasses();
   mlir::qnt::test::registerTestPrintRangesPass();
+  mlir::qnt::test::registerTestPrintLayerRangesPass();
   mlir::DialectRegistry registry;
   mlir::quantopt::registerAllToolDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(

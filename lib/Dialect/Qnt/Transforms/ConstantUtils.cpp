@@ -62,3 +62,11 @@ Value mlir::qnt::createF32Constant(OpBuilder &builder, Location loc,
     attr = DenseElementsAttr::get(type, ArrayRef<float>(values));
   return arith::ConstantOp::create(builder, loc, attr);
 }
+
+std::string mlir::qnt::derivedConstantName(Value value, StringRef suffix) {
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+      return (resource.getRawHandle().getKey() + suffix).str();
+  return ("folded" + suffix).str();
+}

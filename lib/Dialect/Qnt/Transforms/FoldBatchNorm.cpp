@@ -50,15 +50,6 @@ std::optional<BatchNormAffine> readBatchNorm(BatchNormOp bn) {
   return affine;
 }
 
-/// A name for a folded constant: after the weight's blob, if it has one.
-std::string foldedName(Value weight, StringRef suffix) {
-  if (auto constant = weight.getDefiningOp<arith::ConstantOp>())
-    if (auto resource =
-            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-      return (resource.getRawHandle().getKey() + suffix).str();
-  return ("folded" + suffix).str();
-}
-
 /// The folded bias: beta + (b - mean) * factor.
 std::optional<std::vector<double>> foldedBias(Value bias,
                                               const BatchNormAffine &bn) {
@@ -103,12 +94,14 @@ struct FoldConvBatchNorm : public OpRewritePattern<BatchNormOp> {
       (*weight)[i] *= affine->factor[i / perChannel];
 
     Location loc = bn.getLoc();
-    Value newWeight = createF32Constant(rewriter, loc, weightType, *weight,
-                                        foldedName(conv.getWeight(), "_bn"));
+    Value newWeight =
+        createF32Constant(rewriter, loc, weightType, *weight,
+                          derivedConstantName(conv.getWeight(), "_bn"));
     auto biasType = RankedTensorType::get({weightType.getDimSize(0)},
                                           weightType.getElementType());
-    Value newBias = createF32Constant(rewriter, loc, biasType, *bias,
-                                      foldedName(conv.getWeight(), "_bn_bias"));
+    Value newBias =
+        createF32Constant(rewriter, loc, biasType, *bias,
+                          derivedConstantName(conv.getWeight(), "_bn_bias"));
     auto folded = Conv2DOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newWeight, newBias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
@@ -147,12 +140,14 @@ struct FoldMatMulBatchNorm : public OpRewritePattern<BatchNormOp> {
             affine->factor[matmul.getTransposeRhs() ? r : c];
 
     Location loc = bn.getLoc();
-    Value newWeight = createF32Constant(rewriter, loc, rhsType, *weight,
-                                        foldedName(matmul.getRhs(), "_bn"));
+    Value newWeight =
+        createF32Constant(rewriter, loc, rhsType, *weight,
+                          derivedConstantName(matmul.getRhs(), "_bn"));
     auto biasType = RankedTensorType::get({static_cast<int64_t>(bias->size())},
                                           rhsType.getElementType());
-    Value newBias = createF32Constant(rewriter, loc, biasType, *bias,
-                                      foldedName(matmul.getRhs(), "_bn_bias"));
+    Value newBias =
+        createF32Constant(rewriter, loc, biasType, *bias,
+                          derivedConstantName(matmul.getRhs(), "_bn_bias"));
     auto folded = MatMulOp::create(
         rewriter, loc, bn.getType(), matmul.getLhs(), newWeight, newBias,
         matmul.getTransposeLhsAttr(), matmul.getTransposeRhsAttr(),

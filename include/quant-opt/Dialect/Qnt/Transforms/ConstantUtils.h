@@ -1,5 +1,4 @@
-//===- ConstantUtils.h - reading and writing weight constants ----*- C++
-//-*-===//
+//===- ConstantUtils.h - reading and writing weight constants --*- C++ -*-===//
 //
 // Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -19,6 +18,7 @@
 #include "mlir/IR/Value.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir::qnt {
@@ -35,6 +35,10 @@ bool isF32Constant(Value value);
 /// a dense attribute otherwise.
 Value createF32Constant(OpBuilder &builder, Location loc, RankedTensorType type,
                         ArrayRef<double> data, StringRef nameHint);
+
+/// A name for a constant computed from `value`: its blob's name (or
+/// "folded") followed by `suffix`.
+std::string derivedConstantName(Value value, StringRef suffix);
 
 } // namespace mlir::qnt
 

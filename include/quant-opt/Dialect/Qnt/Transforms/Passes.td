@@ -129,4 +129,103 @@ def QntFuseActivationsPass : Pass<"qnt-fuse-activations"> {
   }];
 }
 
+def QntEqualizeLayersPass : Pass<"qnt-equalize-layers"> {
+  let summary = "Cross-layer equalization of consecutive conv2d or matmul layers";
+  let description = [{
+    The paper's cross-layer equalization (CLE), run on the float model after
+    `qnt-fold-batch-norm` and `qnt-fuse-activations`. Two layers joined by
+    a positively scale-equivariant activation satisfy
+    `W2 f(W1 x + b1) = W2 S f(S^-1 W1 x + S^-1 b1)` for a positive diagonal
+    `S`. With `r1_i` the range (max |w|) of output channel i of `W1` and
+    `r2_i` that of input channel i of `W2`, `s_i = sqrt(r1_i / r2_i)` makes
+    both `sqrt(r1_i r2_i)`: the channels of a per-tensor weight grid are
+    then used evenly.
+
+    Pairs: a `qnt.conv2d` (any groups, so depthwise too) whose result's only
+    user is another `qnt.conv2d` taking it as input, or a `qnt.matmul` whose
+    result is the only, untransposed `lhs` of another matmul with a rank-2
+    constant weight, with the first layer's fused activation none or ReLU
+    (`fused_clamp(0, +inf)`), or ReLU6 with `relu6-to-relu` (the ReLU6 is
+    then replaced by a ReLU, which changes the float function where the
+    activation exceeded 6: AIMET does the same). Weights and biases must be
+    constants. Chains of more than two layers (MobileNet's conv, depthwise
+    conv, conv) are equalized by sweeping over their pairs until no scale
+    changes by more than `tolerance` (in log scale); the fixed point is the
+    one AIMET computes in closed form for a depthwise-separable triple
+    (cube roots). The batch-norm statistics `qnt-fold-batch-norm` kept
+    (`qnt.bn_gamma`, `qnt.bn_beta`) are scaled with their channels, so
+    high-bias absorption and BN-based ranges can still use them.
+
+    Before (output channel ranges of `%w1` are [4, 1], input channel
+    ranges of `%w2` are [1, 4]):
+
+    ```mlir
+    %w1 = arith.constant dense<[[[[4.0]]], [[[1.0]]]]> : tensor<2x1x1x1xf32>
+    %b1 = arith.constant dense<[2.0, 2.0]> : tensor<2xf32>
+    %w2 = arith.constant dense<[[[[1.0]], [[4.0]]]]> : tensor<1x2x1x1xf32>
+    %y = qnt.conv2d %x, %w1, %b1 ... fused_clamp(0.0, 0x7F800000) : ...
+    %z = qnt.conv2d %y, %w2 ... : ...
+    ```
+
+    After (`s = [2, 0.5]`: every range is 2):
+
+    ```mlir
+    %w1 = arith.constant dense<2.0> : tensor<2x1x1x1xf32>
+    %b1 = arith.constant dense<[1.0, 4.0]> : tensor<2xf32>
+    %w2 = arith.constant dense<2.0> : tensor<1x2x1x1xf32>
+    ```
+  }];
+  let options = [
+    Option<"relu6ToRelu", "relu6-to-relu", "bool", /*default=*/"true",
+           "Equalize across a fused ReLU6 by replacing it with a ReLU">,
+    Option<"maxIterations", "max-iterations", "int", /*default=*/"50",
+           "Largest number of sweeps over the pairs">,
+    Option<"tolerance", "tolerance", "double", /*default=*/"1e-6",
+           "Stop when no |log(s_i)| of a sweep exceeds this">
+  ];
+  let statistics = [
+    Statistic<"numPairs", "num-pairs", "Number of equalized layer pairs">,
+    Statistic<"numIterations", "num-iterations", "Number of sweeps">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def QntAbsorbHighBiasPass : Pass<"qnt-absorb-high-bias"> {
+  let summary = "Moves the always-active part of a layer's bias into the next layer";
+  let description = [{
+    The paper's high-bias absorption, usually run after
+    `qnt-equalize-layers` (which can make some biases large). For a layer
+    with the batch-norm statistics `qnt-fold-batch-norm` kept (its output
+    is assumed normal with mean `beta_i` and standard deviation
+    `|gamma_i|`) whose output feeds the next `qnt.conv2d` or `qnt.matmul`
+    through a fused ReLU, `c_i = max(0, beta_i - a |gamma_i|)` (`a` =
+    `num-stddev`) is moved: `b1 -= c`, `b2 += W2 c` (for a convolution the
+    sum runs over the kernel window). `ReLU(y - c) + c = ReLU(y)` wherever
+    `y >= c`, so the float function changes only on the tail of the
+    distribution below `c`, and, for a padded convolution, at the borders
+    where the padding now stands for `c` instead of 0. `qnt.bn_beta` moves
+    by `-c` with the bias. Layer pairs are found as in `qnt-equalize-layers`.
+
+    Before (`beta = [5.0]`, `gamma = [1.0]`, so `c = 2` with `a = 3`):
+
+    ```mlir
+    %y = qnt.matmul %x, %w1, %b1 fused_clamp(0.0, 0x7F800000)
+         {qnt.bn_beta = array<f64: 5.0>, qnt.bn_gamma = array<f64: 1.0>}
+         : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xf32>) -> tensor<1x1xf32>
+    %z = qnt.matmul %y, %w2, %b2 : ...   // %w2 = [[3.0]], %b2 = [1.0]
+    ```
+
+    After: `%b1` is `[b1 - 2]`, `qnt.bn_beta = array<f64: 3.0>`, and
+    `%b2` is `[1.0 + 3.0 * 2] = [7.0]`.
+  }];
+  let options = [
+    Option<"numStddev", "num-stddev", "double", /*default=*/"3.0",
+           "Standard deviations below the mean the shift stops at">
+  ];
+  let statistics = [
+    Statistic<"numAbsorbed", "num-absorbed", "Number of layer pairs changed">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTOPT_DIALECT_QNT_TRANSFORMS_PASSES_TD
