@@ -439,3 +439,22 @@ mlir::qnt::batchNormParams(ArrayRef<double> beta, ArrayRef<double> gamma,
   }
   return paramsForRange(lo, hi, spec);
 }
+
+double mlir::qnt::clippedNormalMean(double mean, double stddev, double lo,
+                                    double hi) {
+  if (!(stddev > 0))
+    return std::clamp(mean, lo, hi);
+  auto pdf = [](double z) {
+    return std::exp(-0.5 * z * z) / std::sqrt(2 * M_PI);
+  };
+  auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+  // E[clamp(Y, lo, hi)] = lo P(Y < lo) + hi P(Y > hi)
+  //                       + mean P(lo < Y < hi) + stddev (pdf(a) - pdf(b)).
+  double a = (lo - mean) / stddev, b = (hi - mean) / stddev;
+  double result = mean * (cdf(b) - cdf(a)) + stddev * (pdf(a) - pdf(b));
+  if (std::isfinite(lo))
+    result += lo * cdf(a);
+  if (std::isfinite(hi))
+    result += hi * (1 - cdf(b));
+  return result;
+}

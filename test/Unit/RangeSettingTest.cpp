@@ -1034,3 +1034,33 @@ TEST(AdaRoundMath, Adam) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Clipped-normal means (analytic bias correction)
+//===----------------------------------------------------------------------===//
+
+TEST(ClippedNormalMean, ClosedForms) {
+  double inf = std::numeric_limits<double>::infinity();
+  // Unclipped: the mean. ReLU of N(0, 1): 1 / sqrt(2 pi). A clip symmetric
+  // about the mean: the mean. Zero spread: the clamped mean.
+  EXPECT_NEAR(clippedNormalMean(1.5, 2.0, -inf, inf), 1.5, 1e-12);
+  EXPECT_NEAR(clippedNormalMean(0.0, 1.0, 0.0, inf), 0.3989422804014327,
+              1e-12);
+  EXPECT_NEAR(clippedNormalMean(2.0, 3.0, 0.0, 4.0), 2.0, 1e-12);
+  EXPECT_EQ(clippedNormalMean(7.0, 0.0, 0.0, 6.0), 6.0);
+  // Scaling: E[relu(s Y)] = s E[relu(Y)].
+  EXPECT_NEAR(clippedNormalMean(0.5, 2.0, 0.0, inf),
+              2.0 * clippedNormalMean(0.25, 1.0, 0.0, inf), 1e-12);
+}
+
+TEST(ClippedNormalMean, MatchesSampling) {
+  // ReLU6 of N(1, 3^2), against the mean of a million samples.
+  std::mt19937_64 rng(42);
+  std::normal_distribution<double> normal(1.0, 3.0);
+  double sum = 0;
+  const int n = 1000000;
+  for (int i = 0; i < n; ++i)
+    sum += std::clamp(normal(rng), 0.0, 6.0);
+  // The sample mean's standard error is below 3 / sqrt(n) = 0.003.
+  EXPECT_NEAR(clippedNormalMean(1.0, 3.0, 0.0, 6.0), sum / n, 0.01);
+}

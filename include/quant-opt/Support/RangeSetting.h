@@ -300,6 +300,11 @@ batchNormParams(ArrayRef<double> beta, ArrayRef<double> gamma, double a,
                 std::optional<std::pair<double, double>> activation,
                 const QuantizerSpec &spec);
 
+/// E[clamp(Y, lo, hi)] for Y ~ N(mean, stddev^2) (`lo`, `hi` may be
+/// infinite): the paper's ReLU mean for [0, +inf], the clipped-normal mean
+/// for ReLU6. A zero stddev gives clamp(mean, lo, hi).
+double clippedNormalMean(double mean, double stddev, double lo, double hi);
+
 } // namespace mlir::qnt
 
 #endif // QUANTOPT_SUPPORT_RANGESETTING_H

@@ -65,6 +65,11 @@ std::optional<LayerWeights> LayerWeights::read(Operation *op) {
   } else {
     return std::nullopt;
   }
+  // A weight quantizer stays where it is; the weights are its input.
+  if (auto quantizer = weight.getDefiningOp<FakeQuantOp>()) {
+    layer.quantizer = quantizer;
+    weight = quantizer.getInput();
+  }
   std::optional<std::vector<double>> data = readF32Constant(weight);
   if (!data)
     return std::nullopt;
@@ -156,23 +161,29 @@ void LayerWeights::replaceRelu6() {
 }
 
 void LayerWeights::write(OpBuilder &builder, StringRef suffix) {
-  builder.setInsertionPoint(layer);
-  Location loc = layer->getLoc();
-  unsigned weightIndex = 1;
-  Value oldWeight = layer->getOperand(weightIndex);
-  auto weightType = cast<RankedTensorType>(oldWeight.getType());
-  std::string name = derivedConstantName(oldWeight, suffix);
-  layer->setOperand(weightIndex,
-                    createF32Constant(builder, loc, weightType, weight, name));
+  Operation *user = quantizer ? quantizer : layer;
+  unsigned index = quantizer ? 0 : 1;
+  Value oldWeight = user->getOperand(index);
+  builder.setInsertionPoint(user);
+  user->setOperand(
+      index, createF32Constant(builder, layer->getLoc(),
+                               cast<RankedTensorType>(oldWeight.getType()),
+                               weight, derivedConstantName(oldWeight, suffix)));
   eraseIfDead(oldWeight);
+  writeBias(builder, "_bias");
+}
 
+void LayerWeights::writeBias(OpBuilder &builder, StringRef suffix) {
+  builder.setInsertionPoint(layer);
   bool hasBias = layer->getNumOperands() > 2;
   bool zeroBias = llvm::all_of(bias, [](double b) { return b == 0; });
   if (hasBias || !zeroBias) {
-    auto biasType =
-        RankedTensorType::get({outputs}, weightType.getElementType());
+    Value weight = quantizer ? quantizer.getInput() : layer->getOperand(1);
+    auto biasType = RankedTensorType::get(
+        {outputs}, cast<RankedTensorType>(weight.getType()).getElementType());
+    std::string name = derivedConstantName(weight, suffix);
     Value newBias =
-        createF32Constant(builder, loc, biasType, bias, name + "_bias");
+        createF32Constant(builder, layer->getLoc(), biasType, bias, name);
     if (hasBias) {
       Value oldBias = layer->getOperand(2);
       layer->setOperand(2, newBias);

@@ -16,6 +16,8 @@
 #ifndef QUANTOPT_DIALECT_QNT_TRANSFORMS_LAYERWEIGHTS_H
 #define QUANTOPT_DIALECT_QNT_TRANSFORMS_LAYERWEIGHTS_H
 
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Operation.h"
 
@@ -28,7 +30,8 @@ namespace mlir::qnt {
 class LayerWeights {
 public:
   /// The weights of a qnt.conv2d or of a qnt.matmul whose rhs is a rank-2
-  /// weight (lhs not transposed), if the weight and bias are f32 constants.
+  /// weight (lhs not transposed), if the weight (possibly through a
+  /// qnt.fake_quant) and bias are f32 constants.
   static std::optional<LayerWeights> read(Operation *layer);
 
   /// The layer `layer`'s result feeds, if it is its only user: a conv2d
@@ -63,6 +66,13 @@ public:
   /// Writes weight, bias and batch-norm statistics back onto the layer,
   /// as new constants named after the old ones with `suffix`.
   void write(OpBuilder &builder, StringRef suffix);
+  /// Writes only the bias (named after the weight with `suffix`) and the
+  /// batch-norm statistics.
+  void writeBias(OpBuilder &builder, StringRef suffix);
+
+  /// The weight's quantizer, if the weight operand is a qnt.fake_quant of a
+  /// constant (`weight` then holds the constant, the float weights).
+  FakeQuantOp getQuantizer() const { return quantizer; }
 
   std::vector<double> weight;
   /// Zero when the layer has no bias (write() then adds one if needed).
@@ -72,6 +82,7 @@ public:
 
 private:
   Operation *layer = nullptr;
+  FakeQuantOp quantizer;
   int64_t outputs = 0, inputs = 0;
   /// conv2d: elements per output channel, per input channel within a
   /// group, and output channels per group.

@@ -228,4 +228,45 @@ def QntAbsorbHighBiasPass : Pass<"qnt-absorb-high-bias"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def QntAnalyticBiasCorrectionPass : Pass<"qnt-analytic-bias-correction"> {
+  let summary = "Data-free bias correction from kept batch-norm statistics";
+  let description = [{
+    The paper's analytic bias correction. Quantizing a layer's weights
+    (`W_hat = q(W)`, error `eps = W_hat - W`) shifts the expected output by
+    `eps E[x]`; the pass corrects the float bias, `b -= eps E[x]`, so the
+    simulation (and the integer code made from it) keeps the float model's
+    mean output.
+
+    It applies to every `qnt.conv2d` and `qnt.matmul` whose weight is a
+    calibrated `qnt.fake_quant` of a constant (so run it after range setting
+    of the weights) and whose input comes, directly or through activation
+    quantizers and annotations, from a layer of the same kind with the
+    batch-norm statistics `qnt-fold-batch-norm` kept (`qnt.bn_gamma`,
+    `qnt.bn_beta`). That layer's pre-activation output in channel c is taken
+    as normal `N(beta_c, gamma_c^2)`, and its fused activation `[lo, hi]`
+    gives `E[x_c]` as the mean of a clipped normal (for ReLU
+    `gamma phi(-beta/gamma) + beta (1 - Phi(-beta/gamma))`). For a
+    convolution the correction sums `eps` over the kernel window, ignoring
+    the zero padding at the borders. The activation quantizer between the
+    layers is ignored.
+
+    Before (`E[x] = 1 / sqrt(2 pi) = 0.3989` for a ReLU of `N(0, 1)`; the
+    weight 0.3 is quantized to 0.25, `eps = -0.05`):
+
+    ```mlir
+    %y = qnt.matmul %x, %w1 fused_clamp(0.0, 0x7F800000)
+         {qnt.bn_beta = array<f64: 0.0>, qnt.bn_gamma = array<f64: 1.0>} : ...
+    %wq = qnt.fake_quant %w2 bits = 8 signed symmetric scale = [0.25] zero_point = [0]
+          : tensor<1x1xf32>     // %w2 = dense<0.3>
+    %z = qnt.matmul %y, %wq, %b2 : ...   // %b2 = dense<1.0>
+    ```
+
+    After: `%b2 = dense<1.01994714>` (`1 - (-0.05) * 0.3989`).
+  }];
+  let statistics = [
+    Statistic<"numCorrected", "num-corrected", "Number of layers corrected">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTOPT_DIALECT_QNT_TRANSFORMS_PASSES_TD
