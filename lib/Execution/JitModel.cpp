@@ -264,6 +264,7 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
   // Copy the results out (following their strides) and free their buffers.
   llvm::SmallVector<HostArray> results;
   std::set<void *> released;
+  llvm::SmallVector<void *> toFree;
   for (const HostArrayView &input : inputs)
     released.insert(const_cast<void *>(input.data));
   int64_t *words = resultStorage.data();
@@ -298,11 +299,15 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
       }
     }
     // Globals (constants) carry 0xdeadbeef as their allocated pointer.
+    // Several results may be views of one buffer: free each buffer once,
+    // after every result has been copied out.
     if (allocated && allocated != reinterpret_cast<void *>(0xdeadbeef) &&
         released.insert(allocated).second)
-      std::free(allocated);
+      toFree.push_back(allocated);
     results.push_back(std::move(result));
     words += Descriptor::wordsFor(rank);
   }
+  for (void *buffer : toFree)
+    std::free(buffer);
   return results;
 }
