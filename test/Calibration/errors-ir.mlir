@@ -62,3 +62,14 @@ module {
     return %sq : tensor<?x4xf32>
   }
 }
+
+// -----
+
+// With a static batch dim, the zero-padded last batch (5 samples in batches
+// of 2) needs the batch dim on every observed tensor to drop the padding.
+func.func @main(%x: tensor<2x4xf32>) -> tensor<8xf32> {
+  %r = qnt.reshape %x : tensor<2x4xf32> -> tensor<8xf32>
+  // expected-error@+1 {{qnt-calibrate: the last batch is zero-padded to the static batch size 2, but the result of 'qnt.reshape' at}}
+  %q = qnt.fake_quant %r bits = 8 : tensor<8xf32>
+  return %q : tensor<8xf32>
+}

@@ -72,7 +72,7 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
     ```mlir
       %y = qnt.matmul %x, %wq : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
       %s = qnt.stats %y min = -1.000000e+00 max = 2.500000e+00 count = 4
-             histogram = [1, 0, 2, 1] channel_axis = 1
+             histogram = [1, 1, 1, 1] channel_axis = 1
              channel_min = [5.000000e-01, -1.000000e+00]
              channel_max = [1.000000e+00, 2.500000e+00]
              channel_mean = [7.500000e-01, 7.500000e-01] : tensor<?x2xf32>
