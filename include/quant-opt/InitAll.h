@@ -13,6 +13,7 @@
 #define QUANTOPT_INITALL_H
 
 #include "quant-opt/Analysis/Passes.h"
+#include "quant-opt/Calibration/Passes.h"
 #include "quant-opt/Conversion/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 #include "quant-opt/Dialect/Qnt/Transforms/Passes.h"
@@ -34,6 +35,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
 inline void registerAllPasses() {
   qnt::registerQntPasses();
   qnt::registerQntAnalysisPasses();
+  qnt::registerQntCalibrationPasses();
   registerQuantOptConversionPasses();
   registerQuantOptPipelines();
 }

@@ -324,6 +324,19 @@ Histogram mlir::qnt::mergeHistograms(const Histogram &a, const Histogram &b,
   return out;
 }
 
+Histogram mlir::qnt::rebinHistogram(const Histogram &hist, double min,
+                                    double max, int64_t bins) {
+  bins = std::max<int64_t>(bins, 1);
+  Histogram out;
+  out.min = min;
+  out.max = std::max(min, max);
+  out.counts.assign(bins, 0);
+  Resampler resampler{out, out.binWidth(), bins};
+  if (isValidHistogram(hist))
+    resampler.add(hist);
+  return out;
+}
+
 std::optional<QuantParams> mlir::qnt::minMaxParams(const Histogram &hist,
                                                    const QuantizerSpec &spec) {
   if (!isValidHistogram(hist) || hist.total() == 0)

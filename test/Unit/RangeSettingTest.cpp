@@ -578,6 +578,47 @@ TEST(HistogramTest, MergeConservesCounts) {
   EXPECT_NEAR(pAcc->scale, pDirect->scale, 0.01 * pDirect->scale);
 }
 
+TEST(HistogramTest, BinOfAndRebin) {
+  // binOf agrees with makeHistogram, clamps outside values to the edges.
+  Histogram h{0.0, 4.0, {0, 0, 0, 0}};
+  EXPECT_EQ(h.binOf(0.0), 0);
+  EXPECT_EQ(h.binOf(0.999), 0);
+  EXPECT_EQ(h.binOf(1.0), 1);
+  EXPECT_EQ(h.binOf(4.0), 3);
+  EXPECT_EQ(h.binOf(-7.0), 0);
+  EXPECT_EQ(h.binOf(9.0), 3);
+  EXPECT_EQ((Histogram{2.0, 2.0, {0, 0}}.binOf(2.0)), 0);
+  std::vector<double> data = {0.0, 0.5, 1.5, 2.2, 3.9, 4.0, 1.0};
+  Histogram made = makeHistogram(data, 4);
+  Histogram byBinOf{made.min, made.max, {0, 0, 0, 0}};
+  for (double x : data)
+    ++byBinOf.counts[byBinOf.binOf(x)];
+  EXPECT_EQ(byBinOf.counts, made.counts);
+
+  // Widening to a range whose bins are unions of the old ones: exact.
+  Histogram a{0.0, 1.0, {1, 2, 3, 4}};
+  Histogram r = rebinHistogram(a, -1.0, 1.0, 4);
+  EXPECT_EQ(r.min, -1.0);
+  EXPECT_EQ(r.max, 1.0);
+  EXPECT_EQ(r.counts, (std::vector<int64_t>{0, 0, 3, 7}));
+  // Same range and bins: unchanged.
+  EXPECT_EQ(rebinHistogram(a, 0.0, 1.0, 4).counts, a.counts);
+  // A point mass goes to the bin of its value.
+  r = rebinHistogram(Histogram{2.5, 2.5, {6}}, 0.0, 4.0, 4);
+  EXPECT_EQ(r.counts, (std::vector<int64_t>{0, 0, 6, 0}));
+  // A source bin split in half over two target bins: the middle bin [1, 2)
+  // gives round(5 * 0.5) = 3 (half up) to [0, 1.5) and the other 2 to
+  // [1.5, 3].
+  r = rebinHistogram(Histogram{0.0, 3.0, {5, 5, 5}}, 0.0, 3.0, 2);
+  EXPECT_EQ(r.counts, (std::vector<int64_t>{8, 7}));
+  // An empty histogram gives zero counts over the requested range.
+  r = rebinHistogram(Histogram{}, -2.0, 3.0, 5);
+  EXPECT_EQ(r.min, -2.0);
+  EXPECT_EQ(r.max, 3.0);
+  EXPECT_EQ(r.total(), 0);
+  EXPECT_EQ(r.counts.size(), 5u);
+}
+
 TEST(HistogramTest, ExpectedSquaredErrorByHand) {
   QuantizerSpec u2 = makeSpec(2, false);
   QuantParams unit{1.0, 0}; // grid {0, 1, 2, 3}

@@ -167,6 +167,17 @@ struct Histogram {
   double binWidth() const {
     return counts.empty() ? 0.0 : (max - min) / counts.size();
   }
+  /// The bin of a finite x, as makeHistogram bins it: floor((x - min) / w)
+  /// clamped to [0, bins - 1] (so values outside [min, max] land in the edge
+  /// bins); 0 when min == max. The histogram must have a bin.
+  int64_t binOf(double x) const {
+    double width = binWidth();
+    if (!(width > 0.0))
+      return 0;
+    double b = std::floor((x - min) / width);
+    return static_cast<int64_t>(
+        std::clamp(b, 0.0, static_cast<double>(counts.size() - 1)));
+  }
 };
 
 /// The expected squared error of a histogram's values, taken as uniformly
@@ -236,6 +247,16 @@ Histogram makeHistogram(ArrayRef<double> data, int64_t bins);
 /// Where source and target bins coincide the counts are added exactly;
 /// otherwise each merge blurs the shape by up to one bin.
 Histogram mergeHistograms(const Histogram &a, const Histogram &b, int64_t bins);
+
+/// The counts of `hist` resampled onto `bins` equal-width bins over
+/// [min, max], as mergeHistograms spreads them (proportional to the overlap,
+/// every count conserved). [min, max] should contain [hist.min, hist.max];
+/// mass outside it goes to the edge bins. A histogram whose range is a
+/// single value puts its counts in the bin of that value. This is how a
+/// single-pass calibration widens its running histogram when a batch
+/// exceeds the range seen so far.
+Histogram rebinHistogram(const Histogram &hist, double min, double max,
+                         int64_t bins);
 
 /// paramsForRange(hist.min, hist.max).
 std::optional<QuantParams> minMaxParams(const Histogram &hist,

@@ -1,0 +1,104 @@
+//===- Passes.td - calibration passes ----------------------*- tablegen -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Passes that run the float model on calibration data (through the JIT of
+// include/quant-opt/Execution) and record what they observe in the IR, for
+// range setting and bias correction to read.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_CALIBRATION_PASSES_TD
+#define QUANTOPT_CALIBRATION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
+  let summary = "Records activation statistics of calibration data as qnt.stats";
+  let description = [{
+    Step 2 of the paper's post-training quantization pipeline (after
+    `qnt-fold-batch-norm`, `qnt-fuse-activations` and the insertion of
+    uncalibrated quantizers; before range setting). It runs the float model
+    over the calibration data of `calibration-data` and, for every tensor
+    that an uncalibrated activation quantizer sees, inserts a `qnt.stats`
+    between the tensor and its quantizers (docs/Numerics.md section 9):
+
+    - `min`, `max`, `count` over every element of every sample;
+    - a `histogram` of `bins` equal-width bins spanning exactly `[min, max]`;
+    - when the tensor has a static dim `channel-axis`: per-channel
+      `channel_min`, `channel_max` and `channel_mean` along it.
+
+    Quantizers skipped: calibrated ones (with `scale`), weight quantizers
+    (their input is a constant, looking through annotations) and those
+    whose input already comes from a `qnt.stats` (so a second run leaves a
+    calibrated module unchanged). Quantizers of one tensor share one
+    `qnt.stats`.
+
+    The model is run the way `quant-run` runs it: a clone of the module with
+    every `qnt.fake_quant` replaced by its input, returning the observed
+    tensors, lowered and JIT-compiled by `JitModel`; the data (the entry
+    function's single input; `uint8` images are read as `x / 255`) goes
+    through `prepareInput`. Samples are run in batches of `batch-size` (the
+    static batch dim if the input has one; a last partial batch is then
+    zero-padded and the padding rows are not observed). Memory is bounded by
+    one batch: the histogram is built in a single pass over the running
+    `[min, max]` and resampled onto the wider range when a batch exceeds it
+    (`rebinHistogram`), which blurs the shape by up to one bin per widening.
+    Progress goes to stderr.
+
+    Errors: a missing or unreadable file, data whose shape or element type
+    does not fit the entry function's input, non-finite data, a non-finite
+    value in an observed tensor (the error is reported at the quantizer),
+    quantizers inside nested regions or outside the entry function. A module
+    without quantizers to calibrate gets a warning.
+
+    Before (`--qnt-calibrate="calibration-data=calib.npy bins=4"`):
+
+    ```mlir
+    func.func @main(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
+      %w = arith.constant dense<[[1.0, -1.0], [0.5, 0.5], [0.0, 2.0]]> : tensor<3x2xf32>
+      %wq = qnt.fake_quant %w bits = 8 signed symmetric : tensor<3x2xf32>
+      %y = qnt.matmul %x, %wq : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+      %yq = qnt.fake_quant %y bits = 8 : tensor<?x2xf32>
+      return %yq : tensor<?x2xf32>
+    }
+    ```
+
+    After (two samples, `[[1, 0, 0], [0, 1, 1]]`, so `%y` is
+    `[[1, -1], [0.5, 2.5]]`):
+
+    ```mlir
+      %y = qnt.matmul %x, %wq : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
+      %s = qnt.stats %y min = -1.000000e+00 max = 2.500000e+00 count = 4
+             histogram = [1, 1, 1, 1] channel_axis = 1
+             channel_min = [5.000000e-01, -1.000000e+00]
+             channel_max = [1.000000e+00, 2.500000e+00]
+             channel_mean = [7.500000e-01, 7.500000e-01] : tensor<?x2xf32>
+      %yq = qnt.fake_quant %s bits = 8 : tensor<?x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"calibrationData", "calibration-data", "std::string", "",
+           "The calibration samples (.npy, the entry function's single "
+           "input, sample dim first)">,
+    Option<"numSamples", "num-samples", "int64_t", "0",
+           "Use the first N samples (0: all)">,
+    Option<"batchSize", "batch-size", "int64_t", "50",
+           "Samples per call for a dynamic batch dim">,
+    Option<"bins", "bins", "int64_t", "2048", "Histogram bins">,
+    Option<"channelAxis", "channel-axis", "int64_t", "1",
+           "Axis of the per-channel statistics">,
+    Option<"entry", "entry", "std::string", "",
+           "The function to run (default: main, or the only public one)">
+  ];
+  let statistics = [
+    Statistic<"numObserved", "num-observed",
+              "Number of tensors given a qnt.stats">,
+    Statistic<"numSamplesRun", "num-samples-run",
+              "Number of calibration samples run">
+  ];
+}
+
+#endif // QUANTOPT_CALIBRATION_PASSES_TD
