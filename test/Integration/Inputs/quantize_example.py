@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Simulation = integer code on the example models, quantized W8A8.
 
-Until the quantize pass lands, this script is the stand-in that makes both
-forms of an example model (models/*.onnx with Conv, BatchNormalization,
+This script makes both forms of an example model (models/*.onnx with Conv, BatchNormalization,
 Relu, Clip, Add, GlobalAveragePool, Flatten, Gemm: mlp, resnet,
 mobilenetv2) from the same quantization decisions:
 
@@ -20,6 +19,9 @@ int8 weights, int32 biases, accumulators, qnt.requantize with rounding R,
 qnt.dequantize of the logits). Both run with quant-run on the evaluation
 images, and their logits must be bit-identical. Prints one line per model
 and rounding mode; exits non-zero on a mismatch.
+
+With --sim-only it writes only @sim, the input of qnt-quantize
+(quantize-pass-models.test makes @int with the pass instead).
 """
 
 import argparse

@@ -126,7 +126,8 @@ Value integerConstant(OpBuilder &b, Location loc, RankedTensorType type,
   else {
     SmallVector<APInt> ints;
     for (int64_t v : values)
-      ints.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
+      ints.push_back(
+          APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
     attr = DenseElementsAttr::get(type, ints);
   }
   return arith::ConstantOp::create(b, loc, attr);
@@ -244,11 +245,10 @@ Value FunctionQuantizer::weightConstant(FakeQuantOp op,
   }
   auto storageType =
       type.clone(IntegerType::get(op.getContext(), op.getNumBits()));
-  Value constant =
-      integerConstant(b, op.getLoc(), storageType, ints,
-                      blobName(op.getInput(), "weight_q"));
-  return quant::StorageCastOp::create(b, op.getLoc(),
-                                      type.clone(gridType(op)), constant);
+  Value constant = integerConstant(b, op.getLoc(), storageType, ints,
+                                   blobName(op.getInput(), "weight_q"));
+  return quant::StorageCastOp::create(b, op.getLoc(), type.clone(gridType(op)),
+                                      constant);
 }
 
 LogicalResult FunctionQuantizer::quantizeFakeQuant(FakeQuantOp op) {
@@ -279,9 +279,8 @@ LogicalResult FunctionQuantizer::quantizeFakeQuant(FakeQuantOp op) {
   auto acc = accumulators.find(source);
   if (acc != accumulators.end()) {
     const Accumulator &info = acc->second;
-    auto accType =
-        cast<quant::QuantizedType>(getUniformQuantizedElementType(
-            info.acc.getType()));
+    auto accType = cast<quant::QuantizedType>(
+        getUniformQuantizedElementType(info.acc.getType()));
     std::optional<int32_t> accAxis = getQuantizedDimension(accType);
     bool accPerChannel = getScales(accType).size() > 1;
     auto outAxis = op.getAxis();
@@ -370,7 +369,8 @@ FailureOr<bool> FunctionQuantizer::quantizeLinear(Operation *op) {
   std::optional<std::pair<float, float>> fusedClamp;
   int32_t channelDim = 0;
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    if ((wAxis && *wAxis != 0) || !conv.getWeight().getType().hasStaticShape() ||
+    if ((wAxis && *wAxis != 0) ||
+        !conv.getWeight().getType().hasStaticShape() ||
         conv.getInput().getType().isDynamicDim(1) ||
         resultType.isDynamicDim(2) || resultType.isDynamicDim(3))
       return false;
@@ -419,8 +419,8 @@ FailureOr<bool> FunctionQuantizer::quantizeLinear(Operation *op) {
             accumulatorType(ctx, expressed, scales, wAxis.has_value(), 0)),
         constant));
   }
-  auto accType = resultType.clone(accumulatorType(
-      ctx, expressed, scales, wAxis.has_value(), channelDim));
+  auto accType = resultType.clone(
+      accumulatorType(ctx, expressed, scales, wAxis.has_value(), channelDim));
   Operation *linear = cloneQuantized(op, operands, accType);
   linear->removeAttr("fused_min");
   linear->removeAttr("fused_max");
@@ -569,8 +569,7 @@ struct QuantizePass : public qnt::impl::QntQuantizePassBase<QuantizePass> {
       option = symbolizeRoundingMode(rounding);
       if (!option) {
         getOperation()->emitError("qnt-quantize: unknown rounding '")
-            << rounding
-            << "'; use half_to_even, single_round or double_round";
+            << rounding << "'; use half_to_even, single_round or double_round";
         return signalPassFailure();
       }
     }
