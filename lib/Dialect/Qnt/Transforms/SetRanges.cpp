@@ -154,7 +154,12 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
     }
     return op.emitError() << "no statistics or range for the quantizer of "
                           << describe(input)
-                          << "; run qnt-calibrate or qnt-propagate-ranges";
+                          << "; run qnt-calibrate or qnt-propagate-ranges"
+                          << (isa<BlockArgument>(input)
+                                  ? " (an input has a range only if stated: "
+                                    "qnt-insert-quantizers{input-range=lo,hi} "
+                                    "or a qnt.assume_range)"
+                                  : "");
   }
 
   /// One grid for the quantizers of `set` (a grid group, or one quantizer).

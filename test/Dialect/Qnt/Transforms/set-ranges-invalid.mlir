@@ -1,7 +1,7 @@
 // RUN: quant-opt %s -split-input-file -qnt-set-ranges -verify-diagnostics
 
 func.func @no_range(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{no statistics or range for the quantizer of block argument #0; run qnt-calibrate or qnt-propagate-ranges}}
+  // expected-error @+1 {{no statistics or range for the quantizer of block argument #0; run qnt-calibrate or qnt-propagate-ranges (an input has a range only if stated: qnt-insert-quantizers{input-range=lo,hi} or a qnt.assume_range)}}
   %q = qnt.fake_quant %x bits = 8 : tensor<4xf32>
   return %q : tensor<4xf32>
 }
