@@ -230,7 +230,10 @@ def QntSetRangesPass : Pass<"qnt-set-ranges"> {
       histogram).
     - Otherwise, a quantizer with a `qnt.range` (from
       `qnt-propagate-ranges`: data-free ranges) gets the min-max grid of
-      that range. A quantizer with neither is an error.
+      that range. A quantizer with neither is an error. Data-free ranges
+      are good after BN-folded layers (ResNet W8A8: 91.06% vs 91.64%
+      float); without batch norm they are worst-case interval bounds, far
+      too wide (the MLP example falls to chance): calibrate such models.
     - Quantizers with the same `qnt.grid_group` get one grid: their
       histograms are merged (`mergeHistograms`, with as many bins as the
       largest) and the method runs on the merge; if a member has no
