@@ -68,4 +68,28 @@ void mlir::quantopt::registerQuantOptPipelines() {
         if (failed(buildLowerToLLVMPipeline(pm, options)))
           llvm::report_fatal_error("qnt-lower-to-llvm: invalid pipeline");
       });
+  // Registered with registerPassPipeline, not PassPipelineRegistration, so
+  // that a bad option of an inner pass (act-range=foo) is a diagnostic, not a
+  // fatal error.
+  registerPassPipeline(
+      "qnt-ptq-pipeline",
+      "The paper's post-training quantization of a float model: fold batch "
+      "norms, fuse activations, equalize layers, insert quantizers, "
+      "calibrate on calibration-data, propagate ranges, set ranges, correct "
+      "biases (and quantize)",
+      [](OpPassManager &pm, StringRef optionsString,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        PtqPipelineOptions options;
+        if (failed(options.parseFromString(optionsString)))
+          return failure();
+        std::string message;
+        llvm::raw_string_ostream os(message);
+        FailureOr<std::string> pipeline = getPtqPipeline(options, os);
+        if (failed(pipeline) || failed(parsePassPipeline(*pipeline, pm, os)))
+          return errorHandler("qnt-ptq-pipeline: " + message);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionHandler) {
+        optionHandler(PtqPipelineOptions());
+      });
 }

@@ -34,7 +34,73 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
                                        const LowerToLLVMOptions &options,
                                        raw_ostream &errorStream = llvm::errs());
 
-/// Registers qnt-lower-to-llvm.
+/// The options of qnt-ptq-pipeline: the paper's post-training quantization,
+/// float model in, calibrated simulation (or quantized) form out.
+struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
+  Option<std::string> calibrationData{
+      *this, "calibration-data",
+      llvm::cl::desc("An .npy of calibration inputs (samples along dim 0); "
+                     "without it, activation ranges come from the range "
+                     "analysis alone (BN statistics, assume_range ops)")};
+  Option<int64_t> numSamples{
+      *this, "num-samples",
+      llvm::cl::desc("Calibration samples to use (0: all)"), llvm::cl::init(0)};
+  Option<std::string> inputRange{
+      *this, "input-range",
+      llvm::cl::desc("lo,hi: the range of the network inputs, for "
+                     "quantizing them without calibration data")};
+  Option<bool> equalize{
+      *this, "equalize",
+      llvm::cl::desc("Cross-layer equalization (qnt-equalize-layers) and "
+                     "high-bias absorption before quantization"),
+      llvm::cl::init(true)};
+  Option<bool> relu6ToRelu{
+      *this, "relu6-to-relu",
+      llvm::cl::desc("Let equalization replace a ReLU6 between two layers "
+                     "by a ReLU"),
+      llvm::cl::init(true)};
+  Option<std::string> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("none, analytic, or auto: analytic when there is no "
+                     "calibration data (it needs BN statistics; layers "
+                     "without them are left alone)"),
+      llvm::cl::init("auto")};
+  Option<int64_t> weightBits{*this, "weight-bits",
+                             llvm::cl::desc("Bits of weight quantizers (2-16)"),
+                             llvm::cl::init(8)};
+  Option<int64_t> actBits{
+      *this, "act-bits",
+      llvm::cl::desc("Bits of activation and input quantizers (2-16)"),
+      llvm::cl::init(8)};
+  Option<bool> perChannel{
+      *this, "per-channel",
+      llvm::cl::desc("Per-output-channel weight quantizers"),
+      llvm::cl::init(true)};
+  Option<std::string> weightRange{
+      *this, "weight-range",
+      llvm::cl::desc("Weight range setting: minmax or mse"),
+      llvm::cl::init("mse")};
+  Option<std::string> actRange{
+      *this, "act-range",
+      llvm::cl::desc("Activation range setting: minmax, mse, percentile or "
+                     "entropy"),
+      llvm::cl::init("mse")};
+  Option<double> percentile{
+      *this, "percentile", llvm::cl::desc("Percentile of act-range=percentile"),
+      llvm::cl::init(99.99)};
+  Option<bool> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Produce the quantized form (qnt-quantize) instead of "
+                     "the quantization simulation"),
+      llvm::cl::init(false)};
+};
+
+/// The textual pass pipeline of qnt-ptq-pipeline, or failure (with a
+/// message on `errors`) for an invalid option value.
+FailureOr<std::string> getPtqPipeline(const PtqPipelineOptions &options,
+                                      raw_ostream &errors);
+
+/// Registers qnt-lower-to-llvm and qnt-ptq-pipeline.
 void registerQuantOptPipelines();
 
 } // namespace quantopt

@@ -36,7 +36,7 @@ struct QntAbsorbHighBiasPass
 
   void runOnOperation() override {
     if (!(numStddev >= 0)) {
-      getOperation()->emitError()
+      emitError(getOperation()->getLoc())
           << "num-stddev must be a non-negative number, got " << numStddev;
       return signalPassFailure();
     }

@@ -127,16 +127,17 @@ struct InsertQuantizersPass
          {std::pair<StringRef, int64_t>("weight-bits", weightBits),
           std::pair<StringRef, int64_t>("act-bits", actBits)}) {
       if (bits < 2 || bits > 16) {
-        root->emitError() << "qnt-insert-quantizers: " << name << " = " << bits
-                          << " is not in [2, 16]";
+        emitError(root->getLoc()) << "qnt-insert-quantizers: " << name << " = "
+                                  << bits << " is not in [2, 16]";
         return signalPassFailure();
       }
     }
     if (!inputRange.empty() &&
         (inputRange.size() != 2 || !std::isfinite(inputRange[0]) ||
          !std::isfinite(inputRange[1]) || inputRange[0] > inputRange[1])) {
-      root->emitError("qnt-insert-quantizers: input-range must be two "
-                      "finite numbers lo,hi with lo <= hi");
+      emitError(root->getLoc(),
+                "qnt-insert-quantizers: input-range must be two "
+                "finite numbers lo,hi with lo <= hi");
       return signalPassFailure();
     }
 

@@ -568,7 +568,7 @@ struct QuantizePass : public qnt::impl::QntQuantizePassBase<QuantizePass> {
     if (!rounding.empty()) {
       option = symbolizeRoundingMode(rounding);
       if (!option) {
-        getOperation()->emitError("qnt-quantize: unknown rounding '")
+        emitError(getOperation()->getLoc(), "qnt-quantize: unknown rounding '")
             << rounding << "'; use half_to_even, single_round or double_round";
         return signalPassFailure();
       }

@@ -268,22 +268,25 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
   void runOnOperation() override {
     Operation *root = getOperation();
     if (weightRange != "minmax" && weightRange != "mse") {
-      root->emitError() << "qnt-set-ranges: weight-range must be minmax or "
-                           "mse, got '"
-                        << weightRange << "'";
+      emitError(root->getLoc())
+          << "qnt-set-ranges: weight-range must be minmax or "
+             "mse, got '"
+          << weightRange << "'";
       return signalPassFailure();
     }
     if (actRange != "minmax" && actRange != "mse" && actRange != "percentile" &&
         actRange != "entropy") {
-      root->emitError() << "qnt-set-ranges: act-range must be minmax, mse, "
-                           "percentile or entropy, got '"
-                        << actRange << "'";
+      emitError(root->getLoc())
+          << "qnt-set-ranges: act-range must be minmax, mse, "
+             "percentile or entropy, got '"
+          << actRange << "'";
       return signalPassFailure();
     }
     if (!(percentile >= 50.0 && percentile <= 100.0)) {
-      root->emitError() << "qnt-set-ranges: percentile must be in [50, 100], "
-                           "got "
-                        << percentile;
+      emitError(root->getLoc())
+          << "qnt-set-ranges: percentile must be in [50, 100], "
+             "got "
+          << percentile;
       return signalPassFailure();
     }
 

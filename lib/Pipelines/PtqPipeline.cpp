@@ -1,0 +1,77 @@
+//===- PtqPipeline.cpp - the paper's post-training quantization ----------===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// qnt-ptq-pipeline, written as the quant-opt command a user would type:
+//
+//   qnt-fold-batch-norm, qnt-fuse-activations      (paper section 2.3)
+//   qnt-equalize-layers, qnt-absorb-high-bias      (if equalize=true)
+//   qnt-insert-quantizers{bits, granularity}       (quantizer placement)
+//   qnt-calibrate{calibration-data}                (if data is given)
+//   qnt-propagate-ranges                           (grid groups; data-free
+//                                                   ranges from BN statistics)
+//   qnt-set-ranges{weight-range, act-range}        (range setting)
+//   qnt-analytic-bias-correction                   (bias-correction=analytic,
+//                                                   or auto without data)
+//   qnt-quantize                                   (if quantize=true)
+//
+// The paper's standard pipeline, except AdaRound, which is not written yet.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quant-opt/Pipelines/Pipelines.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::quantopt;
+
+static const char *boolString(bool value) { return value ? "true" : "false"; }
+
+FailureOr<std::string>
+mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
+                               raw_ostream &errors) {
+  StringRef correction = options.biasCorrection;
+  if (correction != "none" && correction != "analytic" &&
+      correction != "auto") {
+    errors << "bias-correction must be none, analytic or auto, not '"
+           << correction << "'";
+    return failure();
+  }
+  bool hasData = !options.calibrationData.empty();
+  std::string pipeline = "qnt-fold-batch-norm,qnt-fuse-activations,";
+  if (options.equalize)
+    pipeline += llvm::formatv("qnt-equalize-layers{{relu6-to-relu={0}},"
+                              "qnt-absorb-high-bias,",
+                              boolString(options.relu6ToRelu))
+                    .str();
+  std::string inputRange;
+  if (!options.inputRange.empty())
+    inputRange = " input-range=" + options.inputRange.getValue();
+  pipeline +=
+      llvm::formatv("qnt-insert-quantizers{{weight-bits={0} act-bits={1} "
+                    "per-channel={2}{3}},",
+                    options.weightBits.getValue(), options.actBits.getValue(),
+                    boolString(options.perChannel), inputRange)
+          .str();
+  if (hasData)
+    pipeline += llvm::formatv("qnt-calibrate{{calibration-data={0} "
+                              "num-samples={1}},",
+                              options.calibrationData.getValue(),
+                              options.numSamples.getValue())
+                    .str();
+  pipeline += "qnt-propagate-ranges,";
+  pipeline +=
+      llvm::formatv("qnt-set-ranges{{weight-range={0} act-range={1} "
+                    "percentile={2}}",
+                    options.weightRange.getValue(), options.actRange.getValue(),
+                    options.percentile.getValue())
+          .str();
+  if (correction == "analytic" || (correction == "auto" && !hasData))
+    pipeline += ",qnt-analytic-bias-correction";
+  if (options.quantize)
+    pipeline += ",qnt-quantize";
+  return pipeline;
+}
