@@ -176,7 +176,7 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
            "Use the first N samples (0: all)">,
     Option<"batchSize", "batch-size", "int64_t", "50",
            "Samples per call for a dynamic batch dim">,
-    Option<"iterations", "iterations", "int64_t", "2000",
+    Option<"iterations", "iterations", "int64_t", "10000",
            "Adam steps per layer">,
     Option<"regWeight", "reg-weight", "double", "0.01",
            "Weight lambda of the rounding regulariser">,

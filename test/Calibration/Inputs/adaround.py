@@ -90,19 +90,25 @@ def check(before, after):
     assert len(a) == len(b) and a, (len(a), len(b))
     for index, ((w, axis, scales, zps, qmin, qmax), (w2, *_)) in enumerate(zip(a, b)):
         assert w.shape == w2.shape
-        changed = 0
-        for idx in np.ndindex(w.shape):
-            c = idx[axis] if axis is not None else 0
-            s, z = np.float32(scales[c]), zps[c]
-            x, y = float(w[idx]), w2[idx]
-            q = round(float(y) / float(s))
-            assert abs(float(y) / float(s) - q) < 1e-4, (index, idx, y, s)
-            assert (np.float32(q) * s).tobytes() == y.tobytes(), (index, idx, y, q, s)
-            lo, hi = math.floor(x / float(s)), math.ceil(x / float(s))
-            assert q in (lo, hi), (index, idx, x, y, q, lo, hi)
-            assert qmin <= q + z <= qmax, (index, idx, q, z)
-            nearest = min(max(int(np.rint(np.float32(x) / s)) + z, qmin), qmax) - z
-            changed += q != nearest
+        shape = [1] * w.ndim
+        if axis is not None:
+            shape[axis] = -1
+        s = np.array(scales, np.float32).reshape(shape)
+        z = np.array(zps, np.int64).reshape(shape)
+        s, z = np.broadcast_to(s, w.shape), np.broadcast_to(z, w.shape)
+        ratio = w2.astype(np.float64) / s.astype(np.float64)
+        q = np.rint(ratio)
+        bad = np.abs(ratio - q) >= 1e-4
+        assert not bad.any(), (index, "off the grid", w2[bad][:5])
+        # On the grid as the quantizer dequantizes: f32(q) * f32(s) bitwise.
+        same = (q.astype(np.float32) * s).view(np.uint32) == w2.view(np.uint32)
+        assert same.all(), (index, "not f32(q) * f32(s)", w2[~same][:5])
+        exact = w.astype(np.float64) / s.astype(np.float64)
+        floor_or_ceil = (q == np.floor(exact)) | (q == np.ceil(exact))
+        assert floor_or_ceil.all(), (index, "neither floor nor ceil", w[~floor_or_ceil][:5], w2[~floor_or_ceil][:5])
+        assert ((q + z >= qmin) & (q + z <= qmax)).all(), (index, "outside the grid")
+        nearest = np.clip(np.rint(w / s).astype(np.int64) + z, qmin, qmax) - z
+        changed = int((q != nearest).sum())
         print(f"OK weight {index}: {w.size} on the grid, floor or ceil, {changed} not nearest")
 
 
