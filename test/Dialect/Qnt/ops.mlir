@@ -166,23 +166,27 @@ func.func @quantization(%x: tensor<2x3xf32>, %acc: tensor<2x3x!acc>)
 // CHECK: qnt.fake_quant %{{.*}} bits = 8 scale = [2.000000e-02] zero_point = [12] : tensor<1x8x4x4xf32>
 // CHECK: qnt.fake_quant %{{.*}} bits = 4 signed symmetric narrow_range axis = 0 : tensor<8x3x3x3xf32>
 // CHECK: qnt.fake_quant %{{.*}} bits = 2 signed axis = 1 scale = [1.000000e-01, 2.000000e-01] zero_point = [-1, 0] : tensor<3x2xf32>
+// Scales and statistics print with every digit a double needs, so a saved
+// model reloads with the same grids.
+// CHECK: qnt.fake_quant %{{.*}} bits = 8 scale = [1.2345678901234567e-02] zero_point = [0] : tensor<3x2xf32>
 // GENERIC-LABEL: sym_name = "fake_quant"
 // GENERIC: "qnt.fake_quant"(%{{.*}}) <{num_bits = 8 : i64, scale = array<f64: 2.000000e-02>, zero_point = array<i64: 12>}>
 func.func @fake_quant(%x: tensor<1x8x4x4xf32>, %w: tensor<8x3x3x3xf32>, %v: tensor<3x2xf32>)
-    -> (tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3x2xf32>) {
+    -> (tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3x2xf32>, tensor<3x2xf32>) {
   %0 = qnt.fake_quant %x bits = 8 scale = [0.02] zero_point = [12] : tensor<1x8x4x4xf32>
   %1 = qnt.fake_quant %w bits = 4 signed symmetric narrow_range axis = 0 : tensor<8x3x3x3xf32>
   %2 = qnt.fake_quant %v bits = 2 signed axis = 1 scale = [0.1, 0.2] zero_point = [-1, 0] : tensor<3x2xf32>
-  return %0, %1, %2 : tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3x2xf32>
+  %3 = qnt.fake_quant %v bits = 8 scale = [0.012345678901234567] zero_point = [0] : tensor<3x2xf32>
+  return %0, %1, %2, %3 : tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3x2xf32>, tensor<3x2xf32>
 }
 
 // CHECK-LABEL: func.func @annotations
 // CHECK: qnt.assume_range %{{.*}} min = 0.000000e+00 max = 1.000000e+00 : tensor<1x2x2x2xf32>
-// CHECK: qnt.stats %{{.*}} min = -1.500000e+00 max = 4.000000e+00 count = 16 histogram = [2, 10, 4] channel_axis = 1 channel_min = [-1.500000e+00, 0.000000e+00] channel_max = [1.000000e+00, 4.000000e+00] channel_mean = [-2.500000e-01, 2.000000e+00] : tensor<1x2x2x4xf32>
+// CHECK: qnt.stats %{{.*}} min = -1.500000e+00 max = 4.000000e+00 count = 16 histogram = [2, 10, 4] channel_axis = 1 channel_min = [-1.500000e+00, 0.000000e+00] channel_max = [1.000000e+00, 4.000000e+00] channel_mean = [-2.500000e-01, 1.000000e-01] : tensor<1x2x2x4xf32>
 func.func @annotations(%x: tensor<1x2x2x2xf32>, %y: tensor<1x2x2x4xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x4xf32>) {
   %0 = qnt.assume_range %x min = 0.0 max = 1.0 : tensor<1x2x2x2xf32>
   %1 = qnt.stats %y min = -1.5 max = 4.0 count = 16 histogram = [2, 10, 4] channel_axis = 1
-         channel_min = [-1.5, 0.0] channel_max = [1.0, 4.0] channel_mean = [-0.25, 2.0] : tensor<1x2x2x4xf32>
+         channel_min = [-1.5, 0.0] channel_max = [1.0, 4.0] channel_mean = [-0.25, 0.1] : tensor<1x2x2x4xf32>
   return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x4xf32>
 }
 

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Simulation = integer code on the example models, quantized W8A8.
 
-Until the quantize pass lands, this script is the stand-in that makes both
-forms of an example model (models/*.onnx with Conv, BatchNormalization,
+This script makes both forms of an example model (models/*.onnx with Conv, BatchNormalization,
 Relu, Clip, Add, GlobalAveragePool, Flatten, Gemm: mlp, resnet,
 mobilenetv2) from the same quantization decisions:
 
@@ -20,6 +19,9 @@ int8 weights, int32 biases, accumulators, qnt.requantize with rounding R,
 qnt.dequantize of the logits). Both run with quant-run on the evaluation
 images, and their logits must be bit-identical. Prints one line per model
 and rounding mode; exits non-zero on a mismatch.
+
+With --sim-only it writes only @sim, the input of qnt-quantize
+(quantize-pass-models.test makes @int with the pass instead).
 """
 
 import argparse
@@ -143,7 +145,7 @@ def activation_ops(b, kind, value_sim, value_int, shape, grid):
     return s, i
 
 
-def build(model_path, calib, mode):
+def build(model_path, calib, mode, sim_only=False):
     model = onnx.load(str(model_path))
     graph = model.graph
     inits = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in graph.initializer}
@@ -319,6 +321,8 @@ def build(model_path, calib, mode):
     text = [f"func.func @sim(%arg0: {ftype(in_shape)}) -> {ftype(out.shape)} "
             f"attributes {{qnt.rounding = #qnt.rounding<{mode}>}} {{"]
     text += ["  " + l for l in b.sim] + ["}"]
+    if sim_only:
+        return "\n".join(text) + "\n"
     text += [f"func.func @int(%arg0: {ftype(in_shape)}) -> {ftype(out.shape)} {{"]
     text += ["  " + l for l in b.int] + ["}"]
     return "\n".join(text) + "\n"
@@ -336,6 +340,9 @@ def main():
     parser.add_argument("--mode", action="append", choices=MODES)
     parser.add_argument("--write-only", action="store_true",
                         help="write the modules and stop")
+    parser.add_argument("--sim-only", action="store_true",
+                        help="write only @sim, to MODEL.MODE.sim.mlir, and stop "
+                             "(the input of qnt-quantize)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     calib = np.load(args.data / "calib_images.npy")[:256].astype(np.float32) / np.float32(255)
@@ -344,6 +351,11 @@ def main():
     failures = 0
     for model_path in args.model:
         for mode in args.mode or MODES:
+            if args.sim_only:
+                sim = args.work / f"{model_path.stem}.{mode}.sim.mlir"
+                sim.write_text(build(model_path, calib, mode, sim_only=True))
+                print(f"wrote {sim}")
+                continue
             mlir = args.work / f"{model_path.stem}.{mode}.mlir"
             mlir.write_text(build(model_path, calib, mode))
             if args.write_only:

@@ -126,13 +126,15 @@ class Module:
         self.counter += 1
         return f"%{prefix}{self.counter}"
 
-    def text(self, name, args, results):
+    def text(self, name, args, results, sim_only=False):
         sim_args = ", ".join(f"%arg{i}: {t}" for i, t in enumerate(args))
         out = []
         out.append(f"func.func @sim({sim_args}) -> ({', '.join(results)}) "
                    f"attributes {{qnt.rounding = #qnt.rounding<{self.mode}>}} {{")
         out += ["  " + l for l in self.sim]
         out.append("}")
+        if sim_only:
+            return "\n".join(out) + "\n"
         out.append(f"func.func @int({sim_args}) -> ({', '.join(results)}) {{")
         out += ["  " + l for l in self.int]
         out.append("}")
@@ -621,6 +623,9 @@ def main():
     parser.add_argument("--quant-run", dest="quant_run", required=True)
     parser.add_argument("--work", required=True, type=pathlib.Path)
     parser.add_argument("--case", help="run only this case")
+    parser.add_argument("--quant-opt", dest="quant_opt",
+                        help="make the quantized form with `quant-opt "
+                             "--qnt-quantize` from @sim instead of using @int")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     failures = compared = 0
@@ -645,6 +650,17 @@ def main():
             for entry in ("sim", "int"):
                 outs[entry] = [args.work / f"{name}.{mode}.{entry}{i}.npy"
                                for i in range(len(result_types))]
+                if entry == "int" and args.quant_opt:
+                    # The pass's quantized form of @sim (still named @sim).
+                    sim = args.work / f"{name}.{mode}.sim.mlir"
+                    sim.write_text(m.text(name, [tensor(t, "f32") for t in arg_types],
+                                          [tensor(t, "f32") for t in result_types],
+                                          sim_only=True))
+                    quantized = args.work / f"{name}.{mode}.pass.mlir"
+                    subprocess.run([args.quant_opt, str(sim), "--qnt-quantize",
+                                    "-o", str(quantized)], check=True)
+                    run(args.quant_run, quantized, "sim", inputs, outs[entry])
+                    continue
                 run(args.quant_run, mlir, entry, inputs, outs[entry])
             values = 0
             bad = []

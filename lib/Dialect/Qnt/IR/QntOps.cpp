@@ -20,6 +20,8 @@
 #include "llvm/ADT/SmallBitVector.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace mlir;
 using namespace mlir::qnt;
@@ -805,6 +807,49 @@ LogicalResult StatsOp::verify() {
       return emitOpError() << "per-channel statistics have " << values->size()
                            << " entries for " << dim << " channels (stats_c3)";
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Custom directives
+//===----------------------------------------------------------------------===//
+
+/// Prints `value` in the shortest scientific notation that parses back to
+/// the same double (the default printing of a DenseF64ArrayAttr keeps six
+/// digits, which would change scales and statistics on a save and reload).
+static void printExactDouble(raw_ostream &os, double value) {
+  char buffer[32];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof(buffer), "%.*e", precision, value);
+    if (std::strtod(buffer, nullptr) == value || std::isnan(value))
+      break;
+  }
+  os << buffer;
+}
+
+/// `[v0, v1, ...]` for an f64 array attribute, every value printed exactly.
+static ParseResult parseExactF64Array(OpAsmParser &parser,
+                                      DenseF64ArrayAttr &array) {
+  SmallVector<double> values;
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
+                                     [&]() -> ParseResult {
+                                       double value;
+                                       if (parser.parseFloat(value))
+                                         return failure();
+                                       values.push_back(value);
+                                       return success();
+                                     }))
+    return failure();
+  array = DenseF64ArrayAttr::get(parser.getContext(), values);
+  return success();
+}
+
+static void printExactF64Array(OpAsmPrinter &printer, Operation *,
+                               DenseF64ArrayAttr array) {
+  printer << '[';
+  llvm::interleaveComma(array.asArrayRef(), printer, [&](double v) {
+    printExactDouble(printer.getStream(), v);
+  });
+  printer << ']';
 }
 
 #define GET_OP_CLASSES

@@ -131,7 +131,7 @@ def Qnt_FakeQuantOp : Qnt_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = [{
     $input `bits` `=` $num_bits (`signed` $is_signed^)?
     (`symmetric` $symmetric^)? (`narrow_range` $narrow_range^)?
-    (`axis` `=` $axis^)? (`scale` `=` $scale^)?
+    (`axis` `=` $axis^)? (`scale` `=` custom<ExactF64Array>($scale)^)?
     (`zero_point` `=` $zero_point^)? attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
@@ -196,8 +196,9 @@ def Qnt_StatsOp : Qnt_Op<"stats", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = [{
     $input `min` `=` $min `max` `=` $max `count` `=` $count
     (`histogram` `=` $histogram^)? (`channel_axis` `=` $channel_axis^)?
-    (`channel_min` `=` $channel_min^)? (`channel_max` `=` $channel_max^)?
-    (`channel_mean` `=` $channel_mean^)? attr-dict `:` type($input)
+    (`channel_min` `=` custom<ExactF64Array>($channel_min)^)?
+    (`channel_max` `=` custom<ExactF64Array>($channel_max)^)?
+    (`channel_mean` `=` custom<ExactF64Array>($channel_mean)^)? attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
 }

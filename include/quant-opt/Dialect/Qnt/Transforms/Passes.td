@@ -269,4 +269,83 @@ def QntAnalyticBiasCorrectionPass : Pass<"qnt-analytic-bias-correction"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def QntQuantizePass : Pass<"qnt-quantize"> {
+  let summary = "Turns a calibrated quantization simulation into the quantized form";
+  let description = [{
+    Rewrites each function of calibrated `qnt.fake_quant` ops and float qnt
+    ops into the true quantized form (docs/Numerics.md sections 1, 2, 4, 5,
+    10): `qnt.quantize` for a quantizer of a float value, weights as
+    `arith.constant` integers plus `quant.scast` (per-axis for per-channel
+    quantizers), biases as int32 constants on the accumulator grid
+    `s_x * s_w`, `qnt.conv2d` / `qnt.matmul` yielding the int32 accumulator,
+    `qnt.requantize` to the next quantizer's grid (a layer's `fused_clamp`
+    and single-use `qnt.relu` / `qnt.clamp` ops between it and its quantizer
+    become `qnt.clamp` / `qnt.relu` on the output grid, which the integer
+    lowering fuses into the requantization), float-realised ops (`add`,
+    `sub`, `mul`, pooling, `sigmoid`, `softmax`, ...) whose operands are
+    quantized and whose only user is a quantizer on that quantizer's grid,
+    data movement (`reshape`, `transpose`, `slice`, `max_pool2d`, `relu`,
+    `concat`) on its input's grid, and `qnt.dequantize` where a value leaves
+    the quantized world (function results, ops that stay float). The
+    function signature stays float. `qnt.assume_range` and `qnt.stats` are
+    dropped first.
+
+    The result computes, bit for bit, what the simulation computes under the
+    exact simulation of section 11 (`convert-qnt-to-linalg` with the same
+    rounding): the pass makes exactly the decisions of
+    `lib/Conversion/QntToLinalg/ExactSimulation.cpp` (which values lie on a
+    grid, which layers accumulate exactly, which quantizers requantize), and
+    folds weights with `quantizeF32` and biases with
+    `clamp(round_half_even(f64(b) / (s_x * s_w)), int32)`, the scale product
+    in double. Everything the simulation evaluates in float stays float.
+    (Annotations are identities; the reference is the simulation without
+    them.)
+
+    The rounding of every `qnt.requantize` is the `rounding` option, else
+    the `qnt.rounding` attribute of the function or its module, else
+    `half_to_even`. The function's `qnt.rounding` attribute is removed: the
+    quantized form names its rounding on each requantization (a module
+    attribute is left alone; it has no effect on the quantized form).
+
+    Errors: an uncalibrated quantizer (run qnt-set-ranges first), a
+    non-f32 quantizer, a non-constant bias on a layer with quantized
+    operands, activations that clamp to disjoint ranges.
+
+    Before (`--qnt-quantize=rounding=single_round`):
+
+    ```mlir
+    %x = qnt.fake_quant %arg0 bits = 8 scale = [0.0039] zero_point = [0] : tensor<?x4xf32>
+    %w = arith.constant dense<[[0.5, -0.25], ...]> : tensor<4x2xf32>
+    %wq = qnt.fake_quant %w bits = 8 signed symmetric narrow_range scale = [0.004] zero_point = [0] : tensor<4x2xf32>
+    %b = arith.constant dense<[0.1, -0.2]> : tensor<2xf32>
+    %y = qnt.matmul %x, %wq, %b fused_clamp(0.0, 6.0) : (...) -> tensor<?x2xf32>
+    %yq = qnt.fake_quant %y bits = 8 scale = [0.025] zero_point = [0] : tensor<?x2xf32>
+    return %yq : tensor<?x2xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %x = qnt.quantize %arg0 : tensor<?x4xf32> -> tensor<?x4x!quant.uniform<u8:f32, 0.0039>>
+    %wi = arith.constant dense<[[125, -62], ...]> : tensor<4x2xi8>
+    %w = quant.scast %wi : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8<-127:127>:f32, 0.004>>
+    %bi = arith.constant dense<[6410, -12821]> : tensor<2xi32>
+    %b = quant.scast %bi : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32, 1.56e-05>>
+    %acc = qnt.matmul %x, %w, %b : (...) -> tensor<?x2x!quant.uniform<i32:f32, 1.56e-05>>
+    %r = qnt.requantize %acc rounding = <single_round> : ... -> tensor<?x2x!quant.uniform<u8:f32, 0.025>>
+    %y = qnt.clamp %r min = 0.0 max = 6.0 : ...
+    %o = qnt.dequantize %y : tensor<?x2x!quant.uniform<u8:f32, 0.025>> -> tensor<?x2xf32>
+    return %o : tensor<?x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"rounding", "rounding", "std::string", "\"\"",
+           "Rounding of the requantizations: half_to_even, single_round or "
+           "double_round (default: the qnt.rounding attribute, else "
+           "half_to_even)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // QUANTOPT_DIALECT_QNT_TRANSFORMS_PASSES_TD
