@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -400,6 +401,7 @@ void AdaRoundPass::runOnOperation() {
 
   // The layers, in program order.
   std::vector<Layer> layers;
+  llvm::DenseSet<Operation *> quantizers;
   bool failedCollect = false;
   function.walk([&](Operation *op) {
     Value weight;
@@ -414,8 +416,16 @@ void AdaRoundPass::runOnOperation() {
       failedCollect = true;
       return;
     }
-    if (*layer)
-      layers.push_back(std::move(**layer));
+    if (!*layer)
+      return;
+    // A quantizer shared by several layers gets the rounding of the first.
+    if (!quantizers.insert((*layer)->quantizer).second) {
+      op->emitWarning() << "qnt-adaround: skipping a layer whose weight "
+                           "quantizer an earlier layer shares; its weight is "
+                           "rounded for that layer";
+      return;
+    }
+    layers.push_back(std::move(**layer));
   });
   if (failedCollect)
     return signalPassFailure();

@@ -23,3 +23,16 @@ func.func @main(%x: tensor<?x4xf32>) -> tensor<?x3xf32> {
   %y = qnt.matmul %d, %wq transpose_rhs : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
   return %y : tensor<?x3xf32>
 }
+
+// -----
+
+// A weight quantizer shared by two layers is rounded for the first only.
+func.func @main(%x: tensor<?x4xf32>) -> tensor<?x3xf32> {
+  %w = arith.constant dense<[[0.5, 0.25, 0.0, 1.0], [0.5, 0.25, 0.0, 1.0], [0.5, 0.25, 0.0, 1.0]]> : tensor<3x4xf32>
+  %wq = qnt.fake_quant %w bits = 4 signed symmetric scale = [1.250000e-01] zero_point = [0] : tensor<3x4xf32>
+  %y = qnt.matmul %x, %wq transpose_rhs : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
+  // expected-warning@+1 {{qnt-adaround: skipping a layer whose weight quantizer an earlier layer shares; its weight is rounded for that layer}}
+  %z = qnt.matmul %x, %wq transpose_rhs : (tensor<?x4xf32>, tensor<3x4xf32>) -> tensor<?x3xf32>
+  %s = qnt.add %y, %z : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %s : tensor<?x3xf32>
+}
