@@ -4,30 +4,28 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// qnt-calibrate: runs the float model (a clone with every qnt.fake_quant
-// bypassed, returning the observed tensors) over calibration data with the
-// JIT, accumulates min/max/count, a single-pass histogram and per-channel
-// min/max/mean per observed tensor with memory bounded by one batch, and
-// inserts them as qnt.stats between each tensor and its quantizers.
+// qnt-calibrate: runs the float model (ObservedModel: a clone with every
+// qnt.fake_quant bypassed, returning the observed tensors) over calibration
+// data with the JIT, accumulates min/max/count, a single-pass histogram and
+// per-channel min/max/mean per observed tensor with memory bounded by one
+// batch, and inserts them as qnt.stats between each tensor and its quantizers.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ObservedModel.h"
+
 #include "quant-opt/Calibration/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
-#include "quant-opt/Execution/Evaluate.h"
-#include "quant-opt/Execution/JitModel.h"
 #include "quant-opt/Support/RangeSetting.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace mlir::qnt {
@@ -39,54 +37,6 @@ using namespace mlir;
 using namespace mlir::qnt;
 using quantopt::ElementKind;
 using quantopt::HostArray;
-using quantopt::HostArrayView;
-
-/// True if `value` is a constant, looking through annotation ops (as
-/// qnt-bypass-quantizers decides what a weight quantizer is).
-static bool isConstantLike(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (isa<AssumeRangeOp, StatsOp>(def)) {
-      value = def->getOperand(0);
-      continue;
-    }
-    return def->hasTrait<OpTrait::ConstantLike>();
-  }
-  return false;
-}
-
-/// The entry function as JitModel chooses it: `name`, or `main`, or the only
-/// public function with a body.
-static func::FuncOp findEntry(ModuleOp module, StringRef name) {
-  if (!name.empty())
-    return module.lookupSymbol<func::FuncOp>(name);
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    return main;
-  func::FuncOp only;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (!func.isPublic() || func.isExternal())
-      continue;
-    if (only)
-      return {};
-    only = func;
-  }
-  return only;
-}
-
-/// Describes a value for diagnostics: "the result of 'qnt.matmul' at loc" or
-/// "argument #0 of @main".
-static std::string describe(Value value) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto arg = dyn_cast<BlockArgument>(value)) {
-    os << "argument #" << arg.getArgNumber();
-    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      os << " of @" << func.getSymName();
-  } else {
-    os << "the result of '" << value.getDefiningOp()->getName() << "' at "
-       << value.getLoc();
-  }
-  return text;
-}
 
 namespace {
 
@@ -175,13 +125,8 @@ private:
   /// Collects the tensors to observe; failure after a diagnostic.
   LogicalResult collect(func::FuncOp function,
                         llvm::MapVector<Value, Observer> &observers);
-  /// The float model returning the observed tensors, compiled.
-  FailureOr<std::unique_ptr<quantopt::JitModel>>
-  compileObserver(func::FuncOp function, ArrayRef<Value> values);
-  /// Converts and checks the calibration data for the model's input.
-  FailureOr<HostArray> prepareData(HostArray raw, quantopt::JitModel &model);
   /// Runs the batches and accumulates the statistics.
-  LogicalResult run(quantopt::JitModel &model, const HostArray &data,
+  LogicalResult run(ObservedModel &model, const HostArray &data,
                     MutableArrayRef<Observer *> observers);
   /// Inserts the qnt.stats ops.
   void materialize(Observer &observer);
@@ -223,159 +168,26 @@ CalibratePass::collect(func::FuncOp function,
   return success(!failed);
 }
 
-FailureOr<std::unique_ptr<quantopt::JitModel>>
-CalibratePass::compileObserver(func::FuncOp function, ArrayRef<Value> values) {
-  ModuleOp module = getOperation();
-  IRMapping mapping;
-  OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone(mapping)));
-  // The observed tensors in the clone (looking through quantizers, which go
-  // away next).
-  SmallVector<Value> results;
-  for (Value value : values) {
-    Value mapped = mapping.lookup(value);
-    while (auto quantizer = mapped.getDefiningOp<FakeQuantOp>())
-      mapped = quantizer.getInput();
-    results.push_back(mapped);
-  }
-  // The float model: every quantizer bypassed.
-  SmallVector<FakeQuantOp> quantizers;
-  clone->walk([&](FakeQuantOp op) { quantizers.push_back(op); });
-  for (FakeQuantOp op : quantizers) {
-    op.getResult().replaceAllUsesWith(op.getInput());
-    op.erase();
-  }
-  // The entry function returns the observed tensors instead of its results.
-  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(function.getSymName());
-  auto ret =
-      dyn_cast<func::ReturnOp>(cloneEntry.getBody().back().getTerminator());
-  if (!ret) {
-    mlir::emitError(function.getLoc(),
-                    "qnt-calibrate needs an entry function ending in "
-                    "func.return");
-    return failure();
-  }
-  ret->setOperands(results);
-  cloneEntry.removeResAttrsAttr();
-  cloneEntry.setFunctionType(FunctionType::get(&getContext(),
-                                               cloneEntry.getArgumentTypes(),
-                                               ValueRange(results).getTypes()));
-
-  quantopt::JitOptions options;
-  options.entry = function.getSymName().str();
-  auto model = quantopt::JitModel::compile(*clone, options);
-  if (!model) {
-    mlir::emitError(function.getLoc())
-        << "qnt-calibrate could not compile the float model: "
-        << llvm::toString(model.takeError());
-    return failure();
-  }
-  return std::move(*model);
-}
-
-FailureOr<HostArray> CalibratePass::prepareData(HostArray raw,
-                                                quantopt::JitModel &model) {
-  ModuleOp module = getOperation();
-  if (model.inputs().size() != 1) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: @" << model.entryName() << " takes "
-        << model.inputs().size()
-        << " inputs; calibration-data gives exactly one";
-    return failure();
-  }
-  const quantopt::TensorSignature &sig = model.inputs()[0];
-  if (sig.shape.empty()) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: the input of @" << model.entryName()
-        << " has no sample dim";
-    return failure();
-  }
-  std::string what = "calibration data '" + calibrationData + "'";
-  auto data = quantopt::prepareInput(std::move(raw), sig, what);
-  if (!data) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: " << llvm::toString(data.takeError());
-    return failure();
-  }
-  int64_t total = data->shape[0];
-  if (numSamples > 0)
-    total = std::min(total, static_cast<int64_t>(numSamples));
-  if (total == 0) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: " << what << " holds no samples";
-    return failure();
-  }
-  // Non-finite data would poison every statistic: reject it up front.
-  int64_t perSample =
-      data->numElements() / std::max<int64_t>(data->shape[0], 1);
-  int64_t n = total * perSample;
-  auto checkFinite = [&](auto *values) -> LogicalResult {
-    for (int64_t i = 0; i < n; ++i)
-      if (!std::isfinite(static_cast<double>(values[i]))) {
-        mlir::emitError(module.getLoc())
-            << "qnt-calibrate: " << what << " holds a "
-            << (std::isnan(static_cast<double>(values[i])) ? "NaN"
-                                                           : "non-finite value")
-            << " in sample " << i / perSample;
-        return failure();
-      }
-    return success();
-  };
-  if (data->kind == ElementKind::F32 &&
-      failed(checkFinite(data->data<float>())))
-    return failure();
-  if (data->kind == ElementKind::F64 &&
-      failed(checkFinite(data->data<double>())))
-    return failure();
-  data->shape[0] = total;
-  data->bytes.resize(n * quantopt::elementSize(data->kind));
-  return std::move(*data);
-}
-
-LogicalResult CalibratePass::run(quantopt::JitModel &model,
-                                 const HostArray &data,
+LogicalResult CalibratePass::run(ObservedModel &model, const HostArray &data,
                                  MutableArrayRef<Observer *> observers) {
-  int64_t total = data.shape[0];
-  int64_t staticBatch = model.inputs()[0].shape[0];
-  bool isStatic = !ShapedType::isDynamic(staticBatch);
-  int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
-  size_t rowBytes = data.bytes.size() / total;
-  auto start = std::chrono::steady_clock::now();
-  HostArray padded;
-  for (int64_t first = 0; first < total; first += batch) {
-    int64_t rows = std::min(batch, total - first);
-    SmallVector<int64_t> shape(data.shape);
-    const uint8_t *bytes = data.bytes.data() + first * rowBytes;
-    bool padding = isStatic && rows < batch;
-    shape[0] = padding ? batch : rows;
-    if (padding) {
-      padded = HostArray::zeros(data.kind, shape);
-      std::memcpy(padded.bytes.data(), bytes, rows * rowBytes);
-      bytes = padded.bytes.data();
-    }
-    HostArrayView view{data.kind, shape, bytes};
-    auto outputs = model.run(view);
-    if (!outputs) {
-      mlir::emitError(getOperation().getLoc())
-          << "qnt-calibrate: running the float model failed: "
-          << llvm::toString(outputs.takeError());
-      return failure();
-    }
-    for (auto [observer, out] : llvm::zip_equal(observers, *outputs)) {
+  return model.run(data, batchSize, [&](ObservedBatch &batch) {
+    int64_t rows = batch.rows;
+    for (auto [observer, out] : llvm::zip_equal(observers, batch.outputs)) {
       int64_t n = out.numElements();
       SmallVector<int64_t> outShape(out.shape);
-      if (padding) {
+      if (batch.padded()) {
         // Only the rows of real samples are observed.
-        if (out.shape.empty() || out.shape[0] != batch) {
+        if (out.shape.empty() || out.shape[0] != batch.batch) {
           observer->quantizers.front().emitError()
               << "qnt-calibrate: the last batch is zero-padded to the static "
                  "batch size "
-              << batch << ", but " << describe(observer->value)
+              << batch.batch << ", but " << describe(observer->value)
               << " has no batch dim to drop the padding from; use a number "
                  "of samples that is a multiple of "
-              << batch;
+              << batch.batch;
           return failure();
         }
-        n = n / batch * rows;
+        n = n / batch.batch * rows;
         outShape[0] = rows;
       }
       int64_t bad = out.kind == ElementKind::F64
@@ -389,18 +201,13 @@ LogicalResult CalibratePass::run(quantopt::JitModel &model,
             << "qnt-calibrate: " << describe(observer->value)
             << ", which this quantizer observes, is not finite on calibration "
                "sample "
-            << first + (perSample ? bad / perSample : 0);
+            << batch.first + (perSample ? bad / perSample : 0);
         return failure();
       }
     }
     numSamplesRun += rows;
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    llvm::errs() << "qnt-calibrate: " << first + rows << "/" << total
-                 << " samples (" << llvm::format("%.2f", seconds) << " s)\n";
-  }
-  return success();
+    return success();
+  });
 }
 
 void CalibratePass::materialize(Observer &observer) {
@@ -488,19 +295,18 @@ void CalibratePass::runOnOperation() {
   }
 
   // Read the data first: a bad file fails before the (slow) compilation.
-  auto raw = quantopt::readNpy(calibrationData);
-  if (!raw) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: " << llvm::toString(raw.takeError());
+  auto raw = ObservedModel::readData(module, calibrationData, "qnt-calibrate");
+  if (failed(raw))
     return signalPassFailure();
-  }
-  auto model = compileObserver(function, values);
+  auto model =
+      ObservedModel::compile(module, function, values, "qnt-calibrate");
   if (failed(model))
     return signalPassFailure();
-  FailureOr<HostArray> data = prepareData(std::move(*raw), **model);
+  FailureOr<HostArray> data =
+      model->prepareData(std::move(*raw), calibrationData, numSamples);
   if (failed(data))
     return signalPassFailure();
-  if (failed(run(**model, *data, ordered)))
+  if (failed(run(*model, *data, ordered)))
     return signalPassFailure();
 
   for (Observer *observer : ordered)
@@ -512,5 +318,6 @@ void CalibratePass::runOnOperation() {
   llvm::errs() << "qnt-calibrate: " << ordered.size() << " tensors over "
                << data->shape[0] << " samples in "
                << llvm::format("%.2f", seconds) << " s (compile "
-               << llvm::format("%.2f", (*model)->compileSeconds()) << " s)\n";
+               << llvm::format("%.2f", model->jit().compileSeconds())
+               << " s)\n";
 }

@@ -212,6 +212,94 @@ void mlir::qnt::adaRoundHardWeights(ArrayRef<float> weights, int64_t rowSize,
 }
 
 //===----------------------------------------------------------------------===//
+// Gram matrices
+//===----------------------------------------------------------------------===//
+
+/// gram += X^T X for X (p x k, row-major), through BLAS.
+static void addGram(ArrayRef<double> patches, int64_t p, int64_t k,
+                    double *gram) {
+  if (p == 0)
+    return;
+  gemm(/*transA=*/true, /*transB=*/false, k, k, p, 1.0, patches.data(), k,
+       patches.data(), k, 1.0, gram, k);
+}
+
+void mlir::qnt::accumulateConvGram(const float *input,
+                                   const ConvGeometry &geometry,
+                                   ArrayRef<int64_t> positions,
+                                   MutableArrayRef<double> gram) {
+  const ConvGeometry &g = geometry;
+  int64_t cg = g.channels / g.groups;
+  int64_t k = g.patchSize();
+  int64_t p = static_cast<int64_t>(positions.size());
+  assert(static_cast<int64_t>(gram.size()) == g.groups * k * k);
+  std::vector<double> patches(p * k);
+  for (int64_t group = 0; group < g.groups; ++group) {
+    for (int64_t i = 0; i < p; ++i) {
+      int64_t oy = positions[i] / g.outW, ox = positions[i] % g.outW;
+      double *patch = patches.data() + i * k;
+      for (int64_t c = 0; c < cg; ++c) {
+        const float *plane = input + (group * cg + c) * g.height * g.width;
+        for (int64_t ky = 0; ky < g.kernelH; ++ky) {
+          int64_t y = oy * g.strideH + ky * g.dilationH - g.padTop;
+          for (int64_t kx = 0; kx < g.kernelW; ++kx) {
+            int64_t x = ox * g.strideW + kx * g.dilationW - g.padLeft;
+            bool inside = y >= 0 && y < g.height && x >= 0 && x < g.width;
+            patch[(c * g.kernelH + ky) * g.kernelW + kx] =
+                inside ? plane[y * g.width + x] : 0.0;
+          }
+        }
+      }
+    }
+    addGram(patches, p, k, gram.data() + group * k * k);
+  }
+}
+
+void mlir::qnt::accumulateRowGram(const float *data,
+                                  ArrayRef<int64_t> rowOffsets, int64_t k,
+                                  int64_t colStride,
+                                  MutableArrayRef<double> gram) {
+  assert(static_cast<int64_t>(gram.size()) == k * k);
+  int64_t p = static_cast<int64_t>(rowOffsets.size());
+  std::vector<double> patches(p * k);
+  for (int64_t i = 0; i < p; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      patches[i * k + j] = data[rowOffsets[i] + j * colStride];
+  addGram(patches, p, k, gram.data());
+}
+
+double mlir::qnt::gramReconstructionError(ArrayRef<float> d, int64_t rows,
+                                          int64_t k, ArrayRef<float> gram,
+                                          MutableArrayRef<float> dg) {
+  assert(static_cast<int64_t>(d.size()) == rows * k &&
+         static_cast<int64_t>(gram.size()) == k * k &&
+         (dg.empty() || static_cast<int64_t>(dg.size()) == rows * k));
+  std::vector<float> local;
+  if (dg.empty()) {
+    local.resize(rows * k);
+    dg = local;
+  }
+  if (rows * k * k <= 4096) {
+    // Small products (depthwise convolutions): BLAS's call overhead would
+    // dominate.
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < k; ++j) {
+        float sum = 0.0f;
+        for (int64_t l = 0; l < k; ++l)
+          sum += d[r * k + l] * gram[l * k + j];
+        dg[r * k + j] = sum;
+      }
+  } else {
+    gemm(false, false, rows, k, k, 1.0f, d.data(), k, gram.data(), k, 0.0f,
+         dg.data(), k);
+  }
+  double error = 0.0;
+  for (int64_t i = 0; i < rows * k; ++i)
+    error += static_cast<double>(d[i]) * static_cast<double>(dg[i]);
+  return error;
+}
+
+//===----------------------------------------------------------------------===//
 // Adam
 //===----------------------------------------------------------------------===//
 

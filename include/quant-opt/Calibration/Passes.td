@@ -101,4 +101,103 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
   ];
 }
 
+def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
+  let summary = "Adaptive rounding of calibrated weights (AdaRound)";
+  let description = [{
+    PAPER.md section 2, "AdaRound": instead of rounding every weight to the
+    nearest grid point, learns for each weight whether to round it down or
+    up so that the layer's output on calibration data changes least. Runs
+    after the weight quantizers are calibrated (range setting) and before
+    the activation ranges are set.
+
+    Layers: every `qnt.conv2d` and `qnt.matmul` of the entry function whose
+    weight (`rhs` for matmul, rank 2) is a calibrated `qnt.fake_quant` of an
+    f32 `arith.constant`, per tensor or per output channel (`axis` 0 for
+    conv2d and for a `transpose_rhs` matmul, 1 otherwise). Activation
+    quantizers are ignored: the layers' float inputs are observed on a clone
+    with every quantizer bypassed (like `qnt-calibrate`).
+
+    1. One run over the first `num-samples` samples of `calibration-data`
+       accumulates per layer (per group for grouped convolutions) the Gram
+       matrix `G = X X^T / P` of its input patches: `K = C_in/groups * kH *
+       kW` (conv2d, im2col) or `K` (matmul) by `P` positions, of which
+       `positions-per-sample` random ones per sample (`seed`; 0: all).
+    2. Per layer, `V` (one per weight) starts at `h(V) = frac(W / s)` and
+       `iterations` Adam steps (`learning-rate`) minimise
+       `tr(D G D^T) + reg-weight * sum(1 - |2 h(V) - 1|^beta)` with `D =
+       W_soft - W` (the squared error of the layer's output summed over
+       channels, averaged over positions: AIMET's reconstruction loss),
+       `W_soft = s * (clamp(floor(W/s) + h(V) + z, q_min, q_max) - z)`,
+       `h` the rectified sigmoid and
+       `beta` annealed from 20 to 2 (cosine) after a warm start of
+       `warm-start` of the iterations without the regulariser
+       (AdaRoundMath.h).
+    3. The weight constant becomes `W_hat = f32(q - z) * f32(s)` with `q =
+       clamp(floor(W/s) + [V >= 0] + z, q_min, q_max)`: on the grid, so the
+       unchanged quantizer reproduces it bitwise (checked; a weight where it
+       would not is replaced by the quantizer's output and counted in
+       `num-adjusted`).
+
+    Progress on stderr, one line per layer with the reconstruction error
+    `tr(D G D^T)` (of the layer's pre-activation output) of rounding to
+    nearest and of AdaRound.
+
+    Errors: as `qnt-calibrate` (missing or bad data, non-finite values),
+    a per-channel weight quantizer along a non-output axis, bad options.
+    No layer to optimise: a warning, the module unchanged.
+
+    Before (`--qnt-adaround="calibration-data=x.npy"`, every sample of
+    `x.npy` being `[1.0, 1.0]`, so the layer's output is `0.3 + 0.4 = 0.7`;
+    rounding to nearest gives `[[0], [0]]` and the output `0`, an error of
+    `0.7^2 = 0.49`):
+
+    ```mlir
+    func.func @main(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+      %w = arith.constant dense<[[3.000000e-01], [4.000000e-01]]> : tensor<2x1xf32>
+      %wq = qnt.fake_quant %w bits = 4 signed scale = [1.000000e+00] zero_point = [0] : tensor<2x1xf32>
+      %y = qnt.matmul %x, %wq : (tensor<?x2xf32>, tensor<2x1xf32>) -> tensor<?x1xf32>
+      return %y : tensor<?x1xf32>
+    }
+    ```
+
+    After (the weight closer to 1 rounded up: the output `1`, an error of
+    `0.3^2 = 0.09`, the smallest on this grid):
+
+    ```mlir
+      %w = arith.constant dense<[[0.000000e+00], [1.000000e+00]]> : tensor<2x1xf32>
+      %wq = qnt.fake_quant %w bits = 4 signed scale = [1.000000e+00] zero_point = [0] : tensor<2x1xf32>
+    ```
+  }];
+  let options = [
+    Option<"calibrationData", "calibration-data", "std::string", "",
+           "The calibration samples (.npy, the entry function's single "
+           "input, sample dim first)">,
+    Option<"numSamples", "num-samples", "int64_t", "256",
+           "Use the first N samples (0: all)">,
+    Option<"batchSize", "batch-size", "int64_t", "50",
+           "Samples per call for a dynamic batch dim">,
+    Option<"iterations", "iterations", "int64_t", "10000",
+           "Adam steps per layer">,
+    Option<"regWeight", "reg-weight", "double", "0.01",
+           "Weight lambda of the rounding regulariser">,
+    Option<"learningRate", "learning-rate", "double", "1e-3",
+           "Adam's learning rate">,
+    Option<"positionsPerSample", "positions-per-sample", "int64_t", "64",
+           "Random input positions per sample in the Gram matrices (0: all)">,
+    Option<"seed", "seed", "int64_t", "0",
+           "Seed of the position sampling">,
+    Option<"warmStart", "warm-start", "double", "0.2",
+           "Fraction of the iterations without the regulariser">,
+    Option<"entry", "entry", "std::string", "",
+           "The function to run (default: main, or the only public function)">
+  ];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Number of layers rounded">,
+    Statistic<"numChanged", "num-changed",
+              "Number of weights rounded differently from nearest">,
+    Statistic<"numAdjusted", "num-adjusted",
+              "Number of weights the quantizer did not reproduce exactly">
+  ];
+}
+
 #endif // QUANTOPT_CALIBRATION_PASSES_TD

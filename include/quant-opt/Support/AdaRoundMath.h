@@ -127,6 +127,51 @@ void adaRoundHardWeights(ArrayRef<float> weights, int64_t rowSize,
                          MutableArrayRef<float> dequantized);
 
 //===----------------------------------------------------------------------===//
+// Gram matrices of layer inputs
+//===----------------------------------------------------------------------===//
+
+/// The layer reconstruction loss of AdaRound in Gram form: with X the K x P
+/// matrix of a linear layer's input patches and G = X X^T (K x K), the error
+/// of weights W' against W (O x K) is ||W' X - W X||_F^2 = tr(D G D^T) with D
+/// = W' - W, and its gradient in W' is 2 D G. These helpers accumulate G.
+
+/// The geometry of a qnt.conv2d on one NCHW sample (C x H x W), with the
+/// weight O x C/groups x kH x kW.
+struct ConvGeometry {
+  int64_t channels, height, width;
+  int64_t kernelH, kernelW;
+  int64_t strideH = 1, strideW = 1;
+  int64_t padTop = 0, padLeft = 0;
+  int64_t dilationH = 1, dilationW = 1;
+  int64_t groups = 1;
+  int64_t outH, outW;
+  /// K = C/groups * kH * kW: the length of one group's patch.
+  int64_t patchSize() const { return channels / groups * kernelH * kernelW; }
+};
+
+/// Adds to `gram` (groups Grams of K x K, row-major, one after the other)
+/// the outer products x x^T of the im2col patches of the sample `input` (C x
+/// H x W, row-major) at the output positions `positions` (oy * outW + ox).
+/// Patch element c * kH * kW + ky * kW + kx of group g is input[g * C/groups
+/// + c, oy * sH + ky * dH - padTop, ox * sW + kx * dW - padLeft] (0 outside
+/// the image), matching the weight's row layout.
+void accumulateConvGram(const float *input, const ConvGeometry &geometry,
+                        ArrayRef<int64_t> positions,
+                        MutableArrayRef<double> gram);
+
+/// Adds to `gram` (K x K) x x^T for the rows x of a matrix that start at
+/// data[rowOffsets[i]] and whose elements are `colStride` apart.
+void accumulateRowGram(const float *data, ArrayRef<int64_t> rowOffsets,
+                       int64_t k, int64_t colStride,
+                       MutableArrayRef<double> gram);
+
+/// tr(D G D^T) for D (rows x k, row-major) and G (k x k, symmetric); writes
+/// D G to `dg` (rows x k) when it is not empty.
+double gramReconstructionError(ArrayRef<float> d, int64_t rows, int64_t k,
+                               ArrayRef<float> gram,
+                               MutableArrayRef<float> dg = {});
+
+//===----------------------------------------------------------------------===//
 // Adam
 //===----------------------------------------------------------------------===//
 

@@ -1,0 +1,229 @@
+//===- ObservedModel.cpp - run the float model, observe tensors -*- C++ -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The bypassed, JIT-compiled clone of a module that returns chosen tensors,
+// and its batched run over calibration data (ObservedModel.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ObservedModel.h"
+
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qnt;
+using quantopt::ElementKind;
+using quantopt::HostArray;
+using quantopt::HostArrayView;
+
+bool mlir::qnt::isConstantLike(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<AssumeRangeOp, StatsOp>(def)) {
+      value = def->getOperand(0);
+      continue;
+    }
+    return def->hasTrait<OpTrait::ConstantLike>();
+  }
+  return false;
+}
+
+func::FuncOp mlir::qnt::findEntry(ModuleOp module, StringRef name) {
+  if (!name.empty())
+    return module.lookupSymbol<func::FuncOp>(name);
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  func::FuncOp only;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (!func.isPublic() || func.isExternal())
+      continue;
+    if (only)
+      return {};
+    only = func;
+  }
+  return only;
+}
+
+std::string mlir::qnt::describe(Value value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    os << "argument #" << arg.getArgNumber();
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      os << " of @" << func.getSymName();
+  } else {
+    os << "the result of '" << value.getDefiningOp()->getName() << "' at "
+       << value.getLoc();
+  }
+  return text;
+}
+
+FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
+                                                func::FuncOp entry,
+                                                ArrayRef<Value> values,
+                                                StringRef pass) {
+  IRMapping mapping;
+  OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone(mapping)));
+  // The observed tensors in the clone (looking through quantizers, which go
+  // away next).
+  SmallVector<Value> results;
+  for (Value value : values) {
+    Value mapped = mapping.lookup(value);
+    while (auto quantizer = mapped.getDefiningOp<FakeQuantOp>())
+      mapped = quantizer.getInput();
+    results.push_back(mapped);
+  }
+  // The float model: every quantizer bypassed.
+  SmallVector<FakeQuantOp> quantizers;
+  clone->walk([&](FakeQuantOp op) { quantizers.push_back(op); });
+  for (FakeQuantOp op : quantizers) {
+    op.getResult().replaceAllUsesWith(op.getInput());
+    op.erase();
+  }
+  // The entry function returns the observed tensors instead of its results.
+  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
+  auto ret =
+      dyn_cast<func::ReturnOp>(cloneEntry.getBody().back().getTerminator());
+  if (!ret) {
+    mlir::emitError(entry.getLoc())
+        << pass << " needs an entry function ending in func.return";
+    return failure();
+  }
+  ret->setOperands(results);
+  cloneEntry.removeResAttrsAttr();
+  cloneEntry.setFunctionType(FunctionType::get(module.getContext(),
+                                               cloneEntry.getArgumentTypes(),
+                                               ValueRange(results).getTypes()));
+
+  quantopt::JitOptions options;
+  options.entry = entry.getSymName().str();
+  auto model = quantopt::JitModel::compile(*clone, options);
+  if (!model) {
+    mlir::emitError(entry.getLoc())
+        << pass << " could not compile the float model: "
+        << llvm::toString(model.takeError());
+    return failure();
+  }
+  return ObservedModel(module, pass.str(), std::move(*model));
+}
+
+FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
+                                             StringRef pass) {
+  auto raw = quantopt::readNpy(path.str());
+  if (!raw) {
+    mlir::emitError(module.getLoc())
+        << pass << ": " << llvm::toString(raw.takeError());
+    return failure();
+  }
+  return std::move(*raw);
+}
+
+FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
+                                                int64_t numSamples) {
+  if (model->inputs().size() != 1) {
+    mlir::emitError(module.getLoc())
+        << pass << ": @" << model->entryName() << " takes "
+        << model->inputs().size()
+        << " inputs; calibration-data gives exactly one";
+    return failure();
+  }
+  const quantopt::TensorSignature &sig = model->inputs()[0];
+  if (sig.shape.empty()) {
+    mlir::emitError(module.getLoc())
+        << pass << ": the input of @" << model->entryName()
+        << " has no sample dim";
+    return failure();
+  }
+  std::string what = "calibration data '" + path.str() + "'";
+  auto data = quantopt::prepareInput(std::move(raw), sig, what);
+  if (!data) {
+    mlir::emitError(module.getLoc())
+        << pass << ": " << llvm::toString(data.takeError());
+    return failure();
+  }
+  int64_t total = data->shape[0];
+  if (numSamples > 0)
+    total = std::min(total, numSamples);
+  if (total == 0) {
+    mlir::emitError(module.getLoc())
+        << pass << ": " << what << " holds no samples";
+    return failure();
+  }
+  // Non-finite data would poison every statistic: reject it up front.
+  int64_t perSample =
+      data->numElements() / std::max<int64_t>(data->shape[0], 1);
+  int64_t n = total * perSample;
+  auto checkFinite = [&](auto *values) -> LogicalResult {
+    for (int64_t i = 0; i < n; ++i)
+      if (!std::isfinite(static_cast<double>(values[i]))) {
+        mlir::emitError(module.getLoc())
+            << pass << ": " << what << " holds a "
+            << (std::isnan(static_cast<double>(values[i])) ? "NaN"
+                                                           : "non-finite value")
+            << " in sample " << i / perSample;
+        return failure();
+      }
+    return success();
+  };
+  if (data->kind == ElementKind::F32 &&
+      failed(checkFinite(data->data<float>())))
+    return failure();
+  if (data->kind == ElementKind::F64 &&
+      failed(checkFinite(data->data<double>())))
+    return failure();
+  data->shape[0] = total;
+  data->bytes.resize(n * quantopt::elementSize(data->kind));
+  return std::move(*data);
+}
+
+LogicalResult
+ObservedModel::run(const HostArray &data, int64_t batchSize,
+                   function_ref<LogicalResult(ObservedBatch &)> onBatch) {
+  int64_t total = data.shape[0];
+  int64_t staticBatch = model->inputs()[0].shape[0];
+  bool isStatic = !ShapedType::isDynamic(staticBatch);
+  int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
+  size_t rowBytes = data.bytes.size() / total;
+  auto start = std::chrono::steady_clock::now();
+  HostArray padded;
+  for (int64_t first = 0; first < total; first += batch) {
+    int64_t rows = std::min(batch, total - first);
+    SmallVector<int64_t> shape(data.shape);
+    const uint8_t *bytes = data.bytes.data() + first * rowBytes;
+    bool padding = isStatic && rows < batch;
+    shape[0] = padding ? batch : rows;
+    if (padding) {
+      padded = HostArray::zeros(data.kind, shape);
+      std::memcpy(padded.bytes.data(), bytes, rows * rowBytes);
+      bytes = padded.bytes.data();
+    }
+    HostArrayView view{data.kind, shape, bytes};
+    auto outputs = model->run(view);
+    if (!outputs) {
+      mlir::emitError(module.getLoc())
+          << pass << ": running the float model failed: "
+          << llvm::toString(outputs.takeError());
+      return failure();
+    }
+    ObservedBatch observed{first, rows, shape[0], *outputs};
+    if (failed(onBatch(observed)))
+      return failure();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    llvm::errs() << pass << ": " << first + rows << "/" << total << " samples ("
+                 << llvm::format("%.2f", seconds) << " s)\n";
+  }
+  return success();
+}

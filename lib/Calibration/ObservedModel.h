@@ -1,0 +1,95 @@
+//===- ObservedModel.h - run the float model, observe tensors ---*- C++ -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The part the calibration passes share: a clone of the module with every
+// qnt.fake_quant bypassed whose entry function returns chosen tensors,
+// JIT-compiled by JitModel and run over .npy calibration data in batches,
+// handing each batch's observed tensors to a callback. Diagnostics name the
+// pass that uses it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
+#define QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
+
+#include "quant-opt/Execution/Evaluate.h"
+#include "quant-opt/Execution/JitModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir::qnt {
+
+/// True if `value` is a constant, looking through annotation ops (as
+/// qnt-bypass-quantizers decides what a weight quantizer is).
+bool isConstantLike(Value value);
+
+/// The entry function as JitModel chooses it: `name`, or `main`, or the only
+/// public function with a body.
+func::FuncOp findEntry(ModuleOp module, StringRef name);
+
+/// Describes a value for diagnostics: "the result of 'qnt.matmul' at loc" or
+/// "argument #0 of @main".
+std::string describe(Value value);
+
+/// One batch of observed tensors.
+struct ObservedBatch {
+  /// The index of the batch's first sample and the number of real samples.
+  int64_t first;
+  int64_t rows;
+  /// The batch size the model ran with: rows plus zero padding (a static
+  /// batch dim); the padding rows must not be observed.
+  int64_t batch;
+  /// The observed tensors, in the order they were asked for.
+  MutableArrayRef<quantopt::HostArray> outputs;
+  bool padded() const { return rows < batch; }
+};
+
+class ObservedModel {
+public:
+  /// Clones `module` with every qnt.fake_quant bypassed, makes `entry`
+  /// return `values` (tensors of `module`, looking through quantizers) and
+  /// compiles it. `pass` prefixes diagnostics. Failure after a diagnostic.
+  static FailureOr<ObservedModel> compile(ModuleOp module, func::FuncOp entry,
+                                          ArrayRef<Value> values,
+                                          StringRef pass);
+
+  /// Reads `path` (.npy): failure after a diagnostic at `module`.
+  static FailureOr<quantopt::HostArray>
+  readData(ModuleOp module, StringRef path, StringRef pass);
+
+  /// Converts and checks calibration data `raw` read from `path` for the
+  /// model's single input (prepareInput: uint8 images become x / 255), keeps
+  /// the first `numSamples` samples (0: all) and rejects non-finite values.
+  FailureOr<quantopt::HostArray>
+  prepareData(quantopt::HostArray raw, StringRef path, int64_t numSamples);
+
+  /// Runs `data` in batches of `batchSize` (the static batch dim if the
+  /// input has one; the last batch is then zero-padded), calling `onBatch`
+  /// after each and printing progress to stderr. Stops at the first failure.
+  LogicalResult run(const quantopt::HostArray &data, int64_t batchSize,
+                    function_ref<LogicalResult(ObservedBatch &)> onBatch);
+
+  quantopt::JitModel &jit() { return *model; }
+
+private:
+  ObservedModel(ModuleOp module, std::string pass,
+                std::unique_ptr<quantopt::JitModel> model)
+      : module(module), pass(std::move(pass)), model(std::move(model)) {}
+
+  ModuleOp module;
+  std::string pass;
+  std::unique_ptr<quantopt::JitModel> model;
+};
+
+} // namespace mlir::qnt
+
+#endif // QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
