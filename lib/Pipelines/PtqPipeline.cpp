@@ -13,11 +13,14 @@
 //   qnt-propagate-ranges                           (grid groups; data-free
 //                                                   ranges from BN statistics)
 //   qnt-set-ranges{weight-range, act-range}        (range setting)
+//   qnt-adaround{calibration-data}                 (with data, adaround=true)
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
 //   qnt-quantize                                   (if quantize=true)
 //
-// The paper's standard pipeline, except AdaRound, which is not written yet.
+// The paper's standard pipeline (its figure), except that activation ranges
+// are set with the weight ranges, before AdaRound, from statistics of the
+// float model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +72,15 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
                     options.weightRange.getValue(), options.actRange.getValue(),
                     options.percentile.getValue())
           .str();
+  bool adaround = hasData && options.adaround;
+  if (adaround)
+    pipeline += llvm::formatv(",qnt-adaround{{calibration-data={0} "
+                              "iterations={1}}",
+                              options.calibrationData.getValue(),
+                              options.adaroundIterations.getValue())
+                    .str();
+  // As AIMET, no bias correction on top of AdaRound (it already minimises
+  // the layer's output error, mean included).
   if (correction == "analytic" || (correction == "auto" && !hasData))
     pipeline += ",qnt-analytic-bias-correction";
   if (options.quantize)

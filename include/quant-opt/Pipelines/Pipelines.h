@@ -59,11 +59,20 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       llvm::cl::desc("Let equalization replace a ReLU6 between two layers "
                      "by a ReLU"),
       llvm::cl::init(true)};
+  Option<bool> adaround{
+      *this, "adaround",
+      llvm::cl::desc("Learn the weights' rounding with AdaRound "
+                     "(qnt-adaround) when there is calibration data"),
+      llvm::cl::init(true)};
+  Option<int64_t> adaroundIterations{
+      *this, "adaround-iterations",
+      llvm::cl::desc("Optimisation steps of AdaRound per layer"),
+      llvm::cl::init(10000)};
   Option<std::string> biasCorrection{
       *this, "bias-correction",
-      llvm::cl::desc("none, analytic, or auto: analytic when there is no "
-                     "calibration data (it needs BN statistics; layers "
-                     "without them are left alone)"),
+      llvm::cl::desc("none, analytic, or auto: analytic when neither "
+                     "calibration data nor AdaRound is used (it needs BN "
+                     "statistics; layers without them are left alone)"),
       llvm::cl::init("auto")};
   Option<int64_t> weightBits{*this, "weight-bits",
                              llvm::cl::desc("Bits of weight quantizers (2-16)"),
