@@ -32,7 +32,7 @@ echo "imported: $(grep -c '= qnt\.' "$WORK/$name.mlir") qnt ops -> $WORK/$name.m
 echo "== quant-opt --qnt-ptq-pipeline (W8A8, calibration on $DATA/calib_images.npy)"
 "$BIN/quant-opt" "$WORK/$name.mlir" \
   --qnt-ptq-pipeline="calibration-data=$DATA/calib_images.npy weight-bits=8 act-bits=8 quantize=true" \
-  -o "$WORK/$name.int8.mlir" 2> >(grep -v 'samples (' >&2)
+  -o "$WORK/$name.int8.mlir"
 echo "int8 model: $(grep -c 'qnt.requantize' "$WORK/$name.int8.mlir") requantizations -> $WORK/$name.int8.mlir"
 
 accuracy() { # model -> "accuracy% (samples/s)"

@@ -196,6 +196,7 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
   size_t rowBytes = data.bytes.size() / total;
   auto start = std::chrono::steady_clock::now();
+  double lastReport = 0;
   HostArray padded;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t rows = std::min(batch, total - first);
@@ -222,8 +223,12 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    llvm::errs() << pass << ": " << first + rows << "/" << total << " samples ("
-                 << llvm::format("%.2f", seconds) << " s)\n";
+    // Progress at most once a second; the caller reports the end.
+    if (seconds - lastReport >= 1.0 && first + rows < total) {
+      lastReport = seconds;
+      llvm::errs() << pass << ": " << first + rows << "/" << total
+                   << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
+    }
   }
   return success();
 }
