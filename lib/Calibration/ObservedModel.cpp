@@ -196,7 +196,9 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
   size_t rowBytes = data.bytes.size() / total;
   auto start = std::chrono::steady_clock::now();
-  double lastReport = 0;
+  // About ten progress lines, whatever the number of batches.
+  int64_t numBatches = (total + batch - 1) / batch;
+  int64_t reportEvery = (numBatches + 9) / 10;
   HostArray padded;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t rows = std::min(batch, total - first);
@@ -223,9 +225,8 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    // Progress at most once a second; the caller reports the end.
-    if (seconds - lastReport >= 1.0 && first + rows < total) {
-      lastReport = seconds;
+    int64_t done = first / batch + 1;
+    if (done % reportEvery == 0 || done == numBatches) {
       llvm::errs() << pass << ": " << first + rows << "/" << total
                    << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
     }
