@@ -74,6 +74,9 @@ AIMET_NOTES = [
     "High-bias absorption uses c = max(0, beta - 3 gamma) as in the paper, but only on CLE "
     "pairs with a ReLU between them and a bias on both layers: in mobilenetv2 it changed 2 "
     "bias tensors, hence +CLE and +CLE+HBA are (nearly) equal.",
+    "AIMET's symmetric weight grid is not narrow: signed [-2^(b-1), 2^(b-1)-1] with scale "
+    "max(-min / 2^(b-1), max / (2^(b-1)-1)) (W4: -8..7), where ours is narrow-range "
+    "-7..7 with scale max|w| / 7; this matters at 4 bits.",
     "AIMET's default config leaves biases unquantized (float) and fuses Conv+Relu, Conv+Clip, "
     "Add+Relu, Gemm+Relu (no quantizer between them); the model input is quantized.",
     "AdaRound (apply_adaround) optimizes each layer on the outputs of the already quantized "
