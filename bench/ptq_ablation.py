@@ -466,6 +466,7 @@ def main():
         notes += ["", "AIMET against the paper:", ""] + [f"- {n}" for n in AIMET_NOTES]
     if not args.no_aimet and any(r.method.startswith("cle") for r in rows):
         acc, relu6, left = aimet_equalized_fp32(ROOT / "models" / "mobilenetv2.onnx", data)
+        notes.append("")
         notes.append(f"AIMET's equalize_model replaces ReLU6 (Clip 0..6) between two convs by "
                      f"ReLU ({relu6 - left} of {relu6} Clips in mobilenetv2): the equalized "
                      f"float model scores {pct(acc)} % (FP32 {pct(fp32['mobilenetv2'])} %).")
