@@ -52,8 +52,8 @@ THREADS = 2
 CALIB_BATCH = 32
 
 # Options that every row passes to our pipeline (the row adds the rest).
-NAIVE = "equalize=false bias-correction=none weight-range=minmax act-range=minmax"
-# Our AdaRound options: not in the pipeline yet, the names are the expected ones.
+NAIVE = ("equalize=false bias-correction=none weight-range=minmax act-range=minmax "
+         "adaround=false")
 ADAROUND = "adaround=true adaround-iterations={iterations}"
 
 # Where AIMET (aimet-onnx 2.42) differs from the paper (docs: /work/shared/PAPER.md)
@@ -131,7 +131,7 @@ def make_rows(which, models_b, adaround_iterations):
                 Row("mobilenetv2", wb, 8, False, "cle", None),
                 Row("mobilenetv2", wb, 8, False, "cle+hba", f"{base} {cle}"),
                 Row("mobilenetv2", wb, 8, False, "cle+hba+bc",
-                    f"{base} {cle.replace('bias-correction=none', 'bias-correction=auto')}"),
+                    f"{base} {cle.replace('bias-correction=none', 'bias-correction=analytic')}"),
             ]
     if "b" in which:
         for model in models_b:
@@ -140,8 +140,9 @@ def make_rows(which, models_b, adaround_iterations):
                 rows += [
                     Row(model, 4, 8, per_channel, "rtn", f"{base} {NAIVE}"),
                     Row(model, 4, 8, per_channel, "adaround",
-                        f"{base} {NAIVE} "
-                        + ADAROUND.format(iterations=adaround_iterations)),
+                        f"{base} " + NAIVE.replace(
+                            "adaround=false",
+                            ADAROUND.format(iterations=adaround_iterations))),
                 ]
     return rows
 
