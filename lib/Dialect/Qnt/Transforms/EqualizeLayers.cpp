@@ -121,7 +121,7 @@ struct QntEqualizeLayersPass
     numPairs = pairs.size();
     numIterations = iterations;
     if (largestStep > tolerance)
-      getOperation()->emitWarning()
+      emitWarning(getOperation()->getLoc())
           << "cross-layer equalization did not converge in " << maxIterations
           << " iterations (largest log-scale step " << largestStep << ")";
 
