@@ -386,18 +386,10 @@ void AdaRoundPass::runOnOperation() {
            "learning-rate positive and warm-start in [0, 1]";
     return signalPassFailure();
   }
-  func::FuncOp function = findEntry(module, entry.getValue());
-  if (!function || function.isExternal()) {
-    mlir::emitError(module.getLoc())
-        << "qnt-adaround: "
-        << (entry.empty() ? std::string("no entry function: the module "
-                                        "has no @main and not exactly "
-                                        "one public function; name one "
-                                        "with entry=")
-                          : "no function @" + entry.getValue() +
-                                " with a body in the module");
+  func::FuncOp function =
+      findEntryOrError(module, entry.getValue(), "qnt-adaround");
+  if (!function)
     return signalPassFailure();
-  }
 
   // The layers, in program order.
   std::vector<Layer> layers;

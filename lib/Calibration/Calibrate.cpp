@@ -254,18 +254,10 @@ void CalibratePass::runOnOperation() {
         << static_cast<int64_t>(channelAxis) << ") non-negative";
     return signalPassFailure();
   }
-  func::FuncOp function = findEntry(module, entry.getValue());
-  if (!function || function.isExternal()) {
-    mlir::emitError(module.getLoc())
-        << "qnt-calibrate: "
-        << (entry.empty() ? std::string("no entry function: the module "
-                                        "has no @main and not exactly "
-                                        "one public function; name one "
-                                        "with entry=")
-                          : "no function @" + entry.getValue() +
-                                " with a body in the module");
+  func::FuncOp function =
+      findEntryOrError(module, entry.getValue(), "qnt-calibrate");
+  if (!function)
     return signalPassFailure();
-  }
 
   llvm::MapVector<Value, Observer> observers;
   if (failed(collect(function, observers)))

@@ -28,31 +28,19 @@ using quantopt::ElementKind;
 using quantopt::HostArray;
 using quantopt::HostArrayView;
 
-bool mlir::qnt::isConstantLike(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (isa<AssumeRangeOp, StatsOp>(def)) {
-      value = def->getOperand(0);
-      continue;
-    }
-    return def->hasTrait<OpTrait::ConstantLike>();
-  }
-  return false;
-}
-
-func::FuncOp mlir::qnt::findEntry(ModuleOp module, StringRef name) {
-  if (!name.empty())
-    return module.lookupSymbol<func::FuncOp>(name);
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    return main;
-  func::FuncOp only;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (!func.isPublic() || func.isExternal())
-      continue;
-    if (only)
-      return {};
-    only = func;
-  }
-  return only;
+func::FuncOp mlir::qnt::findEntryOrError(ModuleOp module, StringRef name,
+                                         StringRef pass) {
+  func::FuncOp function = quantopt::findEntryFunction(module, name);
+  if (function && !function.isExternal())
+    return function;
+  mlir::emitError(module.getLoc())
+      << pass << ": "
+      << (name.empty()
+              ? std::string("no entry function: the module has no "
+                            "@main and not exactly one public "
+                            "function; name one with entry=")
+              : "no function @" + name.str() + " with a body in the module");
+  return {};
 }
 
 std::string mlir::qnt::describe(Value value) {

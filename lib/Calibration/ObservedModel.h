@@ -15,6 +15,7 @@
 #ifndef QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
 #define QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
 
+#include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
 #include "quant-opt/Execution/Evaluate.h"
 #include "quant-opt/Execution/JitModel.h"
 
@@ -28,13 +29,9 @@
 
 namespace mlir::qnt {
 
-/// True if `value` is a constant, looking through annotation ops (as
-/// qnt-bypass-quantizers decides what a weight quantizer is).
-bool isConstantLike(Value value);
-
-/// The entry function as JitModel chooses it: `name`, or `main`, or the only
-/// public function with a body.
-func::FuncOp findEntry(ModuleOp module, StringRef name);
+/// The entry function as JitModel chooses it (findEntryFunction), or an
+/// error on the module, prefixed with `pass`, and null.
+func::FuncOp findEntryOrError(ModuleOp module, StringRef name, StringRef pass);
 
 /// Describes a value for diagnostics: "the result of 'qnt.matmul' at loc" or
 /// "argument #0 of @main".

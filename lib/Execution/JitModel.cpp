@@ -103,8 +103,8 @@ signatureOf(Type type, DictionaryAttr attrs, const llvm::Twine &what) {
   return signature;
 }
 
-/// The entry function: `name`, or `main`, or the only public function.
-static func::FuncOp findEntry(ModuleOp module, StringRef name) {
+func::FuncOp mlir::quantopt::findEntryFunction(ModuleOp module,
+                                               StringRef name) {
   if (!name.empty())
     return module.lookupSymbol<func::FuncOp>(name);
   if (auto main = module.lookupSymbol<func::FuncOp>("main"))
@@ -125,7 +125,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<JitModel> model(new JitModel());
 
-  func::FuncOp entry = findEntry(module, options.entry);
+  func::FuncOp entry = findEntryFunction(module, options.entry);
   if (!entry)
     return makeError(
         options.entry.empty()

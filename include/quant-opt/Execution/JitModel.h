@@ -17,6 +17,7 @@
 
 #include "quant-opt/Support/Npy.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -43,6 +44,10 @@ struct JitOptions {
   /// LLVM optimization level of the generated code.
   unsigned optLevel = 3;
 };
+
+/// The entry function of a model: `name`, or `main`, or the only public
+/// function with a body; null if there is none.
+func::FuncOp findEntryFunction(ModuleOp module, StringRef name);
 
 class JitModel {
 public:

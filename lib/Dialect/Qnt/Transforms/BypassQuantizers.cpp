@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+#include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
 #include "quant-opt/Dialect/Qnt/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -21,18 +22,6 @@ namespace mlir::qnt {
 
 using namespace mlir;
 using namespace mlir::qnt;
-
-/// True if `value` is a constant, looking through annotation ops.
-static bool isConstantLike(Value value) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (isa<AssumeRangeOp, StatsOp>(def)) {
-      value = def->getOperand(0);
-      continue;
-    }
-    return def->hasTrait<OpTrait::ConstantLike>();
-  }
-  return false;
-}
 
 namespace {
 struct BypassQuantizersPass

@@ -6,6 +6,8 @@
 
 #include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
 
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -69,4 +71,15 @@ std::string mlir::qnt::derivedConstantName(Value value, StringRef suffix) {
             dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
       return (resource.getRawHandle().getKey() + suffix).str();
   return ("folded" + suffix).str();
+}
+
+bool mlir::qnt::isConstantLike(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<AssumeRangeOp, StatsOp>(def)) {
+      value = def->getOperand(0);
+      continue;
+    }
+    return def->hasTrait<OpTrait::ConstantLike>();
+  }
+  return false;
 }

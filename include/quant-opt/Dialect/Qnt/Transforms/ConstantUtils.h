@@ -36,6 +36,10 @@ bool isF32Constant(Value value);
 Value createF32Constant(OpBuilder &builder, Location loc, RankedTensorType type,
                         ArrayRef<double> data, StringRef nameHint);
 
+/// True if `value` is a constant, looking through annotation ops
+/// (qnt.assume_range, qnt.stats): the input of a weight quantizer.
+bool isConstantLike(Value value);
+
 /// A name for a constant computed from `value`: its blob's name (or
 /// "folded") followed by `suffix`.
 std::string derivedConstantName(Value value, StringRef suffix);
