@@ -113,8 +113,13 @@ struct ConvertQntToLinalgPass
         return signalPassFailure();
       RewritePatternSet patterns(ctx);
       populateQntToLinalgConversionPatterns(patterns);
-      if (mode)
+      if (mode) {
+        // The exact patterns match chains (layer -> activations ->
+        // quantizer) on the unconverted IR: annotations must not break
+        // them, as they do not in qnt-quantize.
+        qnt::eraseAnnotations(scope);
         populateQntExactSimulationPatterns(patterns, *mode);
+      }
       if (failed(applyPartialConversion(scope, target, std::move(patterns))))
         return signalPassFailure();
     }

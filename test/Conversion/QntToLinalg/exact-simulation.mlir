@@ -66,3 +66,27 @@ module attributes {qnt.rounding = #qnt.rounding<double_round>} {
     return %m : tensor<?x2xf32>
   }
 }
+
+// -----
+
+// Annotations are the identity: with a qnt.stats between the layer and its
+// quantizer and a qnt.assume_range on the input (as qnt-ptq-pipeline leaves
+// them), the accumulator is still requantized in integers.
+
+// CHECK-LABEL: func.func @through_annotations
+// CHECK-NOT: qnt.stats
+// CHECK-NOT: qnt.assume_range
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: arith.shrsi
+// FLOAT-LABEL: func.func @through_annotations
+// FLOAT-NOT: arith.shrsi
+func.func @through_annotations(%x: tensor<?x4xf32>) -> tensor<?x2xf32> attributes {qnt.rounding = #qnt.rounding<single_round>} {
+  %w0 = arith.constant dense<[[0.5, -1.0], [0.25, 2.0], [1.0, 0.0], [-0.75, 0.5]]> : tensor<4x2xf32>
+  %xa = qnt.assume_range %x min = 0.0 max = 100.0 : tensor<?x4xf32>
+  %xq = qnt.fake_quant %xa bits = 8 scale = [0.5] zero_point = [3] : tensor<?x4xf32>
+  %w = qnt.fake_quant %w0 bits = 8 signed symmetric scale = [0.25] zero_point = [0] : tensor<4x2xf32>
+  %m = qnt.matmul %xq, %w : (tensor<?x4xf32>, tensor<4x2xf32>) -> tensor<?x2xf32>
+  %s = qnt.stats %m min = -1.0 max = 3.0 count = 4 histogram = [1, 1, 1, 1] : tensor<?x2xf32>
+  %y = qnt.fake_quant %s bits = 8 scale = [0.5] zero_point = [5] : tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}

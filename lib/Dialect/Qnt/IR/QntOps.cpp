@@ -766,6 +766,15 @@ LogicalResult AssumeRangeOp::verify() {
                      getMax().convertToDouble());
 }
 
+void mlir::qnt::eraseAnnotations(Operation *root) {
+  root->walk([](Operation *op) {
+    if (!isa<AssumeRangeOp, StatsOp>(op))
+      return;
+    op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+    op->erase();
+  });
+}
+
 LogicalResult StatsOp::verify() {
   // stats_c1: a finite range over at least one element.
   if (failed(verifyRange(*this, "stats_c1", getMin().convertToDouble(),

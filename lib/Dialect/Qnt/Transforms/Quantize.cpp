@@ -499,11 +499,7 @@ LogicalResult FunctionQuantizer::run() {
   Block &block = body.front();
 
   // Annotations are identities: drop them, so that they hide no quantizer.
-  for (Operation &op : llvm::make_early_inc_range(block))
-    if (isa<AssumeRangeOp, StatsOp>(op)) {
-      op.getResult(0).replaceAllUsesWith(op.getOperand(0));
-      op.erase();
-    }
+  eraseAnnotations(func);
 
   // The chain of each quantizer, on the original IR.
   for (Operation &op : block) {

@@ -25,4 +25,13 @@
 #define GET_OP_CLASSES
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h.inc"
 
+namespace mlir::qnt {
+
+/// Replaces every annotation (qnt.assume_range, qnt.stats) nested in `root`
+/// by its input: they are the identity at run time (Numerics.md section 9),
+/// and a pass that matches chains of ops should not see them in the way.
+void eraseAnnotations(Operation *root);
+
+} // namespace mlir::qnt
+
 #endif // QUANTOPT_DIALECT_QNT_IR_QNTOPS_H
