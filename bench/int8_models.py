@@ -23,6 +23,7 @@ ours fp32 against onnxruntime fp32).
 
 import argparse
 import contextlib
+import pathlib
 import sys
 import time
 
@@ -97,6 +98,9 @@ def main():
     parser.add_argument("--batch", type=int, default=32, help="throughput batch")
     args = common.setup(parser.parse_args())
 
+    if not pathlib.Path(f"{args.data}/eval_images.npy").exists():
+        common.run([sys.executable, common.ROOT / "scripts" / "fashion_mnist.py", "--out",
+                    args.data])
     calib = np.load(f"{args.data}/calib_images.npy")[:args.calib_images]
     calib_path = args.work / "calib_images.npy"
     np.save(calib_path, calib)
