@@ -43,3 +43,15 @@ llvm_config.add_tool_substitutions(
     ["quant-compile", "quant-opt", "quant-run", "quant-translate"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
     ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
+
+# Features of the int8 benchmark harnesses (test/Bench): oneDNN from Debian's
+# libdnnl-dev (bench/setup-peers.sh --apt-only, not installed by
+# scripts/setup.sh), and a CPU with AVX-512 VNNI for the vpdpbusd peak probe.
+if os.path.exists("/usr/include/dnnl.h"):
+    config.available_features.add("onednn")
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512_vnni" in cpuinfo.read():
+            config.available_features.add("avx512-vnni")
+except OSError:
+    pass
