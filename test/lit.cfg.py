@@ -43,3 +43,18 @@ llvm_config.add_tool_substitutions(
     ["quant-compile", "quant-opt", "quant-run", "quant-translate"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
     ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
+
+# The AVX-512 VNNI int8 kernels run only where the CPU has vpdpbusd on zmm
+# (the JIT tests of qnt-lower-int8-kernels{target=avx512-vnni}).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                flags.update(line.split(":", 1)[1].split())
+    if {"avx512_vnni", "avx512bw"} <= flags:
+        config.available_features.add("avx512vnni")
+    if "avx2" in flags:
+        config.available_features.add("avx2")
+except OSError:
+    pass
