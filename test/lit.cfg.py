@@ -42,7 +42,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["quant-compile", "quant-opt", "quant-run", "quant-translate"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
-    ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
+    ["mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump"], [config.llvm_tools_dir])
 
 # The AVX-512 VNNI int8 kernels run only where the CPU has vpdpbusd on zmm
 # (the JIT tests of qnt-lower-int8-kernels{target=avx512-vnni}).
