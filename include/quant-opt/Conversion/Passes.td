@@ -228,6 +228,14 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
       weight is packed at compile time into `[F][Kp]`, the input is
       rearranged at run time (im2col) into `[Mp/L][Kp/G][L*G]`.
 
+    When the accumulators' only user is an element-wise `linalg.generic`
+    over them and per-output-channel 1-D tensors (the requantization, or a
+    dequantization), its body is applied to the accumulator vectors in
+    registers and the kernel stores its result (i8, f32): the int32
+    accumulators never go through memory. Partial vectors (the last
+    `columns % L` lanes) are read and written as shorter vectors, without
+    masks.
+
     `target` selects the instruction:
 
     | target | L x G | instruction | activation handling |

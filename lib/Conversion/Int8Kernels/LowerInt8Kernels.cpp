@@ -197,6 +197,79 @@ Value compensation(OpBuilder &b, Location loc, int64_t factor,
 }
 
 //===----------------------------------------------------------------------===//
+// The fused epilogue
+//===----------------------------------------------------------------------===//
+
+/// The element-wise consumer of a GEMM's accumulators (the requantization,
+/// a dequantization) that the kernels apply in registers.
+struct FusedEpilogue {
+  linalg::GenericOp op;
+  SmallVector<Value> channelInputs;
+};
+
+/// The only user of `generic`'s result besides tensor.dim ops, if it is an
+/// element-wise linalg.generic over the accumulators (first input, identity
+/// map) and 1-D per-channel tensors (`channels` values along `channelDim`)
+/// whose body isVectorizableEpilogue.
+std::optional<FusedEpilogue>
+matchEpilogue(linalg::GenericOp generic, int64_t channelDim, int64_t channels) {
+  Value acc = generic.getResult(0);
+  linalg::GenericOp consumer;
+  for (OpOperand &use : acc.getUses()) {
+    if (isa<tensor::DimOp>(use.getOwner()))
+      continue;
+    auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+    if (!user || consumer)
+      return std::nullopt;
+    consumer = user;
+  }
+  if (!consumer || consumer.getNumDpsInits() != 1 ||
+      consumer.getNumDpsInputs() < 1 || consumer.getDpsInputs()[0] != acc ||
+      !isa<RankedTensorType>(consumer.getResult(0).getType()))
+    return std::nullopt;
+  int64_t rank = cast<RankedTensorType>(acc.getType()).getRank();
+  if (consumer.getNumLoops() != rank || consumer.getNumParallelLoops() != rank)
+    return std::nullopt;
+  MLIRContext *ctx = generic.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap channel =
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, ctx), ctx);
+  SmallVector<AffineMap> maps = consumer.getIndexingMapsArray();
+  if (maps.front() != identity || maps.back() != identity)
+    return std::nullopt;
+  FusedEpilogue epilogue{consumer, {}};
+  for (auto [i, input] : llvm::enumerate(consumer.getDpsInputs())) {
+    if (i == 0)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (input == acc || !type || type.getRank() != 1 ||
+        type.getDimSize(0) != channels || maps[i] != channel ||
+        !type.getElementType().isIntOrFloat())
+      return std::nullopt;
+    epilogue.channelInputs.push_back(input);
+  }
+  Type result =
+      cast<RankedTensorType>(consumer.getResult(0).getType()).getElementType();
+  if (!result.isIntOrFloat() ||
+      !isVectorizableEpilogue(consumer.getRegion().front()))
+    return std::nullopt;
+  return epilogue;
+}
+
+/// Replaces `epilogue.op` by `result` and removes `generic` (its tensor.dim
+/// users read `init`, which has its shape).
+void replaceFused(RewriterBase &rewriter, linalg::GenericOp generic,
+                  const FusedEpilogue &epilogue, Value init, Value result) {
+  for (OpOperand &use :
+       llvm::make_early_inc_range(generic.getResult(0).getUses()))
+    if (auto dim = dyn_cast<tensor::DimOp>(use.getOwner()))
+      rewriter.modifyOpInPlace(dim,
+                               [&] { dim.getSourceMutable().assign(init); });
+  rewriter.replaceOp(epilogue.op, result);
+  rewriter.eraseOp(generic);
+}
+
+//===----------------------------------------------------------------------===//
 // Rewrites
 //===----------------------------------------------------------------------===//
 
@@ -248,7 +321,11 @@ LogicalResult rewriteMatMul(RewriterBase &rewriter, linalg::GenericOp generic,
       getActivationEncoding(shape.target, signedness->input);
 
   Location loc = generic.getLoc();
-  rewriter.setInsertionPoint(generic);
+  std::optional<FusedEpilogue> epilogue = matchEpilogue(generic, rank - 1, n);
+  if (epilogue)
+    rewriter.setInsertionPoint(epilogue->op);
+  else
+    rewriter.setInsertionPoint(generic);
   // w packed [Nb][Kp/G][L*G], zero-padded.
   SmallVector<int64_t> packed(nb * kp * lanes, 0), sums(n, 0);
   for (int64_t kk = 0; kk < k; ++kk)
@@ -317,12 +394,27 @@ LogicalResult rewriteMatMul(RewriterBase &rewriter, linalg::GenericOp generic,
   gemm.compensation = compensation(rewriter, loc, encoding.compensationFactor,
                                    sums, nb * lanes);
   gemm.rowCompensation = false;
+  RankedTensorType resultType = initType;
+  if (epilogue) {
+    resultType = cast<RankedTensorType>(epilogue->op.getResult(0).getType());
+    Value output = tensor::EmptyOp::create(
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, init),
+        resultType.getElementType());
+    if (rank > 2)
+      output = tensor::CollapseShapeOp::create(rewriter, loc, output, collapse);
+    gemm.epilogue = &epilogue->op.getRegion().front();
+    gemm.channelInputs = epilogue->channelInputs;
+    gemm.output = output;
+  }
   Value c = emitGemm(rewriter, loc, shape, gemm);
   if (rank > 2)
     c = tensor::ExpandShapeOp::create(
-        rewriter, loc, initType, c, collapse,
+        rewriter, loc, resultType, c, collapse,
         tensor::getMixedSizes(rewriter, loc, init));
-  rewriter.replaceOp(generic, c);
+  if (epilogue)
+    replaceFused(rewriter, generic, *epilogue, init, c);
+  else
+    rewriter.replaceOp(generic, c);
   return success();
 }
 
@@ -371,7 +463,11 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   ActivationEncoding encoding =
       getActivationEncoding(shape.target, signedness->input);
   Location loc = generic.getLoc();
-  rewriter.setInsertionPoint(generic);
+  std::optional<FusedEpilogue> epilogue = matchEpilogue(generic, 1, f);
+  if (epilogue)
+    rewriter.setInsertionPoint(epilogue->op);
+  else
+    rewriter.setInsertionPoint(generic);
 
   // w packed [F][Kp], zero-padded.
   SmallVector<int64_t> packed(f * kp, 0), sums(f, 0);
@@ -444,17 +540,34 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   SmallVector<ReassociationIndices> collapse = {{0}, {1}, {2, 3}};
   Value flatInit =
       tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
+  RankedTensorType resultType = initType;
+  Value flatOutput;
+  if (epilogue) {
+    resultType = cast<RankedTensorType>(epilogue->op.getResult(0).getType());
+    flatOutput = tensor::CollapseShapeOp::create(
+        rewriter, loc,
+        tensor::EmptyOp::create(rewriter, loc,
+                                tensor::getMixedSizes(rewriter, loc, init),
+                                resultType.getElementType()),
+        collapse);
+  }
   Value comp =
       compensation(rewriter, loc, encoding.compensationFactor, sums, f);
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   auto images = scf::ForOp::create(
-      rewriter, loc, c0, batch, c1, ValueRange{flatInit},
+      rewriter, loc, c0, batch, c1,
+      ValueRange{epilogue ? flatOutput : flatInit},
       [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
         Gemm gemm;
         gemm.a = packedW;
         gemm.b = col;
-        gemm.init = iterArgs[0];
+        gemm.init = epilogue ? flatInit : iterArgs[0];
+        if (epilogue) {
+          gemm.epilogue = &epilogue->op.getRegion().front();
+          gemm.channelInputs = epilogue->channelInputs;
+          gemm.output = iterArgs[0];
+        }
         gemm.bPrefix = {image};
         gemm.cPrefix = {image};
         gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
@@ -467,9 +580,12 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
         scf::YieldOp::create(nb, l, emitGemm(nb, l, shape, gemm));
       });
   Value result = tensor::ExpandShapeOp::create(
-      rewriter, loc, initType, images.getResult(0), collapse,
+      rewriter, loc, resultType, images.getResult(0), collapse,
       tensor::getMixedSizes(rewriter, loc, init));
-  rewriter.replaceOp(generic, result);
+  if (epilogue)
+    replaceFused(rewriter, generic, *epilogue, init, result);
+  else
+    rewriter.replaceOp(generic, result);
   return success();
 }
 

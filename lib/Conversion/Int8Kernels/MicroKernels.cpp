@@ -33,6 +33,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace mlir::quantopt;
@@ -112,6 +113,14 @@ private:
   Value broadcastA(Value row, Value kg);
   /// The packed vector `vec` of B at group `kg`.
   Value loadB(Value vec, Value kg);
+  /// The epilogue on the accumulator vector at (row, column).
+  Value applyEpilogue(Value acc, Value row, Value column, bool partial);
+  /// A vector of `lanes` elements of `source` at `at`; if `partial`, only
+  /// the first columns % lanes are read (the rest are 0).
+  Value readLanes(Value source, ValueRange at, Type element, bool partial);
+  /// Writes `value` into `dest` at `at` (its first columns % lanes lanes if
+  /// `partial`); returns the new tensor.
+  Value writeLanes(Value value, Value dest, ValueRange at, bool partial);
 
   OpBuilder &b;
   Location loc;
@@ -199,9 +208,7 @@ Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
     columnIndex.push_back(arith::MulIOp::create(
         b, loc, arith::AddIOp::create(b, loc, vector0, index(v)),
         index(shape.lanes)));
-  auto inBounds = [&](int64_t v) {
-    return SmallVector<bool>{!(partialLast && v == vectors - 1)};
-  };
+  auto isPartial = [&](int64_t v) { return partialLast && v == vectors - 1; };
 
   // The accumulators start at C0 (+ the compensation of shifted inputs),
   // read from the current C: this block has not written there yet.
@@ -213,10 +220,10 @@ Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
           b, loc, accType,
           tensor::ExtractOp::create(b, loc, gemm.compensation, rowIndex[r]));
     for (int64_t v = 0; v < vectors; ++v) {
-      Value acc = vector::TransferReadOp::create(
-          b, loc, accType, c,
-          indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}), zero,
-          inBounds(v));
+      Value acc =
+          readLanes(gemm.epilogue ? gemm.init : c,
+                    indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}),
+                    b.getI32Type(), isPartial(v));
       if (rowComp)
         acc = arith::AddIOp::create(b, loc, acc, rowComp);
       else if (gemm.compensation)
@@ -249,12 +256,104 @@ Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
       });
 
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t v = 0; v < vectors; ++v)
-      c = vector::TransferWriteOp::create(
-              b, loc, kLoop.getResult(r * vectors + v), c,
-              indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}), inBounds(v))
-              .getResult();
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value result = kLoop.getResult(r * vectors + v);
+      if (gemm.epilogue)
+        result =
+            applyEpilogue(result, rowIndex[r], columnIndex[v], isPartial(v));
+      c = writeLanes(result, c,
+                     indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}),
+                     isPartial(v));
+    }
   return c;
+}
+
+// Partial vectors are read and written as shorter in-bounds vectors, not
+// as masked transfers: LLVM 22 miscompiles a constant-mask
+// llvm.masked.store of a truncated <8 x i8> on AVX-512 into a 4-byte store
+// (test/Integration/int8-kernels-avx2.test caught it).
+Value GemmEmitter::readLanes(Value source, ValueRange at, Type element,
+                             bool partial) {
+  auto type = VectorType::get({shape.lanes}, element);
+  Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  if (!partial)
+    return vector::TransferReadOp::create(b, loc, type, source, at, pad,
+                                          SmallVector<bool>{true});
+  int64_t valid = gemm.columns % shape.lanes;
+  Value part =
+      vector::TransferReadOp::create(b, loc, VectorType::get({valid}, element),
+                                     source, at, pad, SmallVector<bool>{true});
+  Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  return vector::InsertStridedSliceOp::create(
+      b, loc, part, zeros, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{1});
+}
+
+Value GemmEmitter::writeLanes(Value value, Value dest, ValueRange at,
+                              bool partial) {
+  if (partial)
+    value = vector::ExtractStridedSliceOp::create(
+        b, loc, value, ArrayRef<int64_t>{0},
+        ArrayRef<int64_t>{gemm.columns % shape.lanes}, ArrayRef<int64_t>{1});
+  return vector::TransferWriteOp::create(b, loc, value, dest, at,
+                                         SmallVector<bool>{true})
+      .getResult();
+}
+
+Value GemmEmitter::applyEpilogue(Value acc, Value row, Value column,
+                                 bool partial) {
+  Block &body = *gemm.epilogue;
+  auto vectorOf = [&](Type t) { return VectorType::get({shape.lanes}, t); };
+  IRMapping mapping;
+  mapping.map(body.getArgument(0), acc);
+  for (auto [i, input] : llvm::enumerate(gemm.channelInputs)) {
+    Type element = cast<RankedTensorType>(input.getType()).getElementType();
+    Value lanes;
+    if (gemm.rowCompensation) {
+      // conv: the channel is the row, one value for the whole vector.
+      lanes = vector::BroadcastOp::create(
+          b, loc, vectorOf(element),
+          tensor::ExtractOp::create(b, loc, input, row));
+    } else {
+      lanes = readLanes(input, ValueRange{column}, element, partial);
+    }
+    mapping.map(body.getArgument(i + 1), lanes);
+  }
+  for (Operation &op : body.without_terminator()) {
+    OperationState state(loc, op.getName());
+    state.addAttributes(op.getAttrs());
+    for (Value operand : op.getOperands()) {
+      if (Value mapped = mapping.lookupOrNull(operand)) {
+        state.operands.push_back(mapped);
+        continue;
+      }
+      // A scalar defined outside the body.
+      Value splat = vector::BroadcastOp::create(
+          b, loc, vectorOf(operand.getType()), operand);
+      mapping.map(operand, splat);
+      state.operands.push_back(splat);
+    }
+    for (Type t : op.getResultTypes())
+      state.types.push_back(vectorOf(t));
+    Operation *vectorOp = b.create(state);
+    mapping.map(op.getResults(), vectorOp->getResults());
+  }
+  return mapping.lookup(body.getTerminator()->getOperand(0));
+}
+
+bool int8kernels::isVectorizableEpilogue(Block &body) {
+  if (body.getNumArguments() < 2 || !body.getArguments().back().use_empty() ||
+      body.getTerminator()->getNumOperands() != 1)
+    return false;
+  for (Operation &op : body.without_terminator()) {
+    if (!OpTrait::hasElementwiseMappableTraits(&op) ||
+        op.getNumRegions() != 0 || op.getNumResults() != 1)
+      return false;
+    for (Value operand : op.getOperands())
+      if (operand.getType().isIndex() || (operand.getParentBlock() != &body &&
+                                          !operand.getType().isIntOrFloat()))
+        return false;
+  }
+  return true;
 }
 
 Value GemmEmitter::emitRowBlock(Value c, Value row0, int64_t rows) {
@@ -300,7 +399,8 @@ Value GemmEmitter::emit() {
                })
         .getResult(0);
   };
-  Value c = rowLoop(index(0), full, blockRows, gemm.init);
+  Value c = rowLoop(index(0), full, blockRows,
+                    gemm.epilogue ? gemm.output : gemm.init);
   return rowLoop(full, gemm.rows, 1, c);
 }
 

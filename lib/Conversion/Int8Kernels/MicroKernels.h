@@ -69,9 +69,27 @@ struct Gemm {
   bool activationSigned;
   Value compensation;
   bool rowCompensation = false;
+  /// An element-wise epilogue (the requantization of the accumulators),
+  /// applied to the accumulator vectors in registers: `body` is the block
+  /// of a linalg.generic whose arguments are (accumulator, one element of
+  /// each `channelInputs` tensor, output) and whose ops are element-wise
+  /// mappable. The result goes to `output` ([prefix..., rows, columns] of
+  /// the epilogue's element type) instead of C; `init` is only read.
+  Block *epilogue = nullptr;
+  /// 1-D tensors indexed by the output channel: the row (rowCompensation,
+  /// conv) or the column (matmul).
+  SmallVector<Value> channelInputs;
+  Value output;
 };
 
-/// The loops and micro-kernels computing `gemm`; returns the new C.
+/// True if the ops of `body` can be applied lane-wise to vectors: element-
+/// wise mappable ops without regions, on the block's arguments, each other's
+/// results and scalars defined outside; the last argument (the output
+/// element) unused.
+bool isVectorizableEpilogue(Block &body);
+
+/// The loops and micro-kernels computing `gemm`; returns the new C (or the
+/// new epilogue output).
 Value emitGemm(OpBuilder &b, Location loc, const KernelShape &shape,
                const Gemm &gemm);
 

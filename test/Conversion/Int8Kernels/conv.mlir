@@ -22,10 +22,10 @@
 // VNNI: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<?x3x2x2xi32> into tensor<?x3x4xi32>
 // VNNI: arith.constant dense<[-2304, 2304, 0]> : tensor<3xi32>
 // VNNI: scf.for
-// VNNI: vector.transfer_read %{{.*}} : tensor<?x3x4xi32>, vector<16xi32>
+// VNNI: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<?x3x4xi32>, vector<4xi32>
 // VNNI: vector.transfer_read %[[COL]]{{.*}} {in_bounds = [true]} : tensor<?x1x5x64xi8>, vector<64xi8>
 // VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
-// VNNI: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<?x3x4xi32>
+// VNNI: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xi32>, tensor<?x3x4xi32>
 // VNNI: tensor.expand_shape
 
 // AVX2-LABEL: func.func @conv_s8
@@ -66,4 +66,37 @@ func.func @depthwise(%x: tensor<?x2x3x3x!x>) -> tensor<?x2x2x2x!acc> {
   %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 2
          : (tensor<?x2x3x3x!x>, tensor<2x1x2x2x!w>) -> tensor<?x2x2x2x!acc>
   return %acc : tensor<?x2x2x2x!acc>
+}
+
+// -----
+
+// The requantization that follows is applied to the accumulator vectors in
+// registers (the epilogue): its per-channel multipliers are broadcast per
+// row (output channel), its ops run on vector<16xi64>, and the i8 result is
+// stored; no int32 accumulator tensor is written.
+
+!x = !quant.uniform<u8:f32, 0.5:3>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.125}>
+!acc = !quant.uniform<i32:f32:1, {0.125, 0.0625}>
+!y = !quant.uniform<i8:f32, 0.1:-1>
+
+// VNNI-LABEL: func.func @conv_requantize
+// VNNI: scf.for
+// VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: tensor.extract %{{.*}} : tensor<2xi64>
+// VNNI: arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
+// VNNI: arith.muli %{{.*}}, %{{.*}} : vector<16xi64>
+// VNNI: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// VNNI: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<9xi8>, tensor<?x2x9xi8>
+// VNNI-NOT: vector.transfer_write {{.*}}xi32>
+// VNNI: tensor.expand_shape %{{.*}} : tensor<?x2x9xi8> into tensor<?x2x3x3xi8>
+// VNNI-NOT: linalg.generic
+// VNNI: return
+func.func @conv_requantize(%x: tensor<?x1x4x4x!x>) -> tensor<?x2x3x3x!y> {
+  %wi = arith.constant dense<[[[[1, 2], [-1, 0]]], [[[-3, 0], [-1, 0]]]]> : tensor<2x1x2x2xi8>
+  %w = quant.scast %wi : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!w>
+  %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1
+         : (tensor<?x1x4x4x!x>, tensor<2x1x2x2x!w>) -> tensor<?x2x3x3x!acc>
+  %y = qnt.requantize %acc rounding = <single_round> : tensor<?x2x3x3x!acc> -> tensor<?x2x3x3x!y>
+  return %y : tensor<?x2x3x3x!y>
 }

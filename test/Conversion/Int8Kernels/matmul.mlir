@@ -15,14 +15,17 @@
 // VNNI: tensor.pad %{{.*}} low[0, 0] high[0, 2]
 // VNNI: arith.constant dense<[-6528, -7296, -8064, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // VNNI: scf.for
-// VNNI: vector.transfer_read %{{.*}} : tensor<?x3xi32>, vector<16xi32>
+// N = 3: the partial vector is read and written as vector<3xi32> (no masks).
+// VNNI: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<?x3xi32>, vector<3xi32>
+// VNNI: vector.insert_strided_slice %{{.*}}, %{{.*}} {offsets = [0], strides = [1]} : vector<3xi32> into vector<16xi32>
 // VNNI: scf.for
 // VNNI: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<1x2x64xi8>, vector<64xi8>
 // VNNI: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<?x8xi8>, vector<4xi8>
 // VNNI: vector.bitcast %{{.*}} : vector<4xi8> to vector<1xi32>
 // VNNI: vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
 // VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
-// VNNI: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<?x3xi32>
+// VNNI: vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [3], strides = [1]} : vector<16xi32> to vector<3xi32>
+// VNNI: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<3xi32>, tensor<?x3xi32>
 // VNNI-NOT: linalg.generic {{.*}}reduction
 
 // AVX2 (L = 8, G = 2, s16): no shift, no compensation.
