@@ -42,16 +42,25 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["quant-compile", "quant-opt", "quant-run", "quant-translate"], [quantopt_bin])
 llvm_config.add_tool_substitutions(
-    ["mlir-opt", "mlir-runner", "mlir-translate", "llc"], [config.llvm_tools_dir])
+    ["mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump"], [config.llvm_tools_dir])
 
-# Features of the int8 benchmark harnesses (test/Bench): oneDNN from Debian's
-# libdnnl-dev (bench/setup-peers.sh --apt-only, not installed by
-# scripts/setup.sh), and a CPU with AVX-512 VNNI for the vpdpbusd peak probe.
+# oneDNN from Debian's libdnnl-dev, for the int8 benchmark harnesses
+# (test/Bench; bench/setup-peers.sh --apt-only, not installed by
+# scripts/setup.sh).
 if os.path.exists("/usr/include/dnnl.h"):
     config.available_features.add("onednn")
+
+# CPU features: the AVX-512 VNNI int8 kernels and the vpdpbusd peak probe run
+# only where the CPU has vpdpbusd on zmm; the AVX2 kernels need AVX2.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
-        if " avx512_vnni" in cpuinfo.read():
-            config.available_features.add("avx512-vnni")
+        flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                flags.update(line.split(":", 1)[1].split())
+    if {"avx512_vnni", "avx512bw"} <= flags:
+        config.available_features.add("avx512vnni")
+    if "avx2" in flags:
+        config.available_features.add("avx2")
 except OSError:
     pass

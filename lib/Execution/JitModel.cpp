@@ -162,7 +162,9 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   PassManager pm(ctx);
   std::string pipelineError;
   llvm::raw_string_ostream errorStream(pipelineError);
-  if (failed(buildLowerToLLVMPipeline(pm, LowerToLLVMOptions(), errorStream)))
+  LowerToLLVMOptions lowerOptions;
+  lowerOptions.kernelTarget = options.kernelTarget;
+  if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))
     return makeError("lowering to LLVM failed (see the diagnostics above)");

@@ -8,6 +8,7 @@
 // that it reads like the mlir-opt command a user would type:
 //
 //   qnt ops ──convert-qnt-to-fixed-point──▶ integer code for quantized ops
+//           ──qnt-lower-int8-kernels──▶ SIMD micro-kernels for int8 GEMMs
 //           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
 //           ──fusion, one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
@@ -22,10 +23,15 @@
 using namespace mlir;
 using namespace mlir::quantopt;
 
-std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
+std::string
+mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
+  std::string kernels;
+  if (options.kernelTarget != "none")
+    kernels = "qnt-lower-int8-kernels{target=" + options.kernelTarget + "},";
   return "convert-small-resources-to-dense,"
          // Quantized ops to integer code; nothing quantized is left after.
-         "convert-qnt-to-fixed-point,"
+         "convert-qnt-to-fixed-point," +
+         kernels +
          "qnt-check-no-quantized,"
          "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
@@ -33,12 +39,17 @@ std::string mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &) {
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"
          "buffer-deallocation-pipeline,"
+         // The kernels' dot-product instructions, now that deallocation
+         // (which rejects llvm.call_intrinsic) is done.
+         "convert-qnt-intrinsics-to-llvm,"
          "convert-bufferization-to-memref,"
          "convert-memref-copy-to-linalg,"
          "func.func(convert-linalg-to-loops),"
          "expand-strided-metadata,"
          "lower-affine,"
          "convert-scf-to-cf,"
+         // Before the arith conversion: it creates arith constants.
+         "convert-vector-to-llvm,"
          // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf).
          "convert-math-to-llvm,"
          "convert-math-to-libm,"

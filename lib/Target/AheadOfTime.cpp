@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Target/AheadOfTime.h"
+#include "quant-opt/Conversion/Int8Kernels/Int8Kernels.h"
 #include "quant-opt/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,6 +35,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
@@ -413,14 +415,6 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
   }
   clonedEntry.setPublic();
   clonedEntry->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
-  PassManager pm(ctx);
-  std::string pipelineError;
-  llvm::raw_string_ostream errorStream(pipelineError);
-  if (failed(buildLowerToLLVMPipeline(pm, LowerToLLVMOptions(), errorStream)))
-    return makeError("invalid lowering pipeline: " + pipelineError);
-  if (failed(pm.run(*lowered)))
-    return makeError("lowering to LLVM failed (see the diagnostics above)");
-
   // The target machine.
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
@@ -454,6 +448,21 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
   if (!machine)
     return makeError("cannot create a target machine for '" + triple.str() +
                      "' (cpu '" + cpu + "')");
+
+  // The lowering, with the int8 micro-kernels of the target's features.
+  LowerToLLVMOptions lowerOptions;
+  const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
+  lowerOptions.kernelTarget =
+      selectInt8KernelTarget(triple, [&](llvm::StringRef feature) {
+        return subtarget->checkFeatures(("+" + feature).str());
+      });
+  PassManager pm(ctx);
+  std::string pipelineError;
+  llvm::raw_string_ostream errorStream(pipelineError);
+  if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
+    return makeError("invalid lowering pipeline: " + pipelineError);
+  if (failed(pm.run(*lowered)))
+    return makeError("lowering to LLVM failed (see the diagnostics above)");
 
   // LLVM IR, optimized as the JIT does it.
   registerBuiltinDialectTranslation(*ctx);

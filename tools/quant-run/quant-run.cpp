@@ -70,6 +70,11 @@ static cl::opt<bool>
           cl::desc("Run once on the inputs exactly as given, with no sample "
                    "dim (single examples, e.g. the ONNX node tests)"),
           cl::cat(category));
+static cl::opt<std::string> kernelTarget(
+    "kernel-target",
+    cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
+             "portable, arm-dotprod, or none (reference loops)"),
+    cl::init("host"), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print one JSON object instead of text"),
                           cl::cat(category));
@@ -126,6 +131,7 @@ int main(int argc, char **argv) {
 
   JitOptions jitOptions;
   jitOptions.entry = entry;
+  jitOptions.kernelTarget = kernelTarget;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

@@ -47,6 +47,12 @@ struct StoredRange {
 /// signedness of its quantized type; nullopt if `value` is not one.
 std::optional<SmallVector<int64_t>> getConstantStoredValues(Value value);
 
+/// The integers of a dense or dense_resource (i8, i16, i32) elements
+/// attribute, row-major, read with signedness `isSigned`; nullopt for other
+/// attributes.
+std::optional<SmallVector<int64_t>> readConstantIntegers(Attribute attr,
+                                                         bool isSigned);
+
 /// For a qnt.relu or qnt.clamp whose input and result have one per-tensor
 /// grid (s, z, [q_min, q_max]): the stored range it clamps to,
 /// [max(q_min, z), q_max] for ReLU and [clamp(round_half_even(min / s) + z),

@@ -195,4 +195,131 @@ def CheckAccumulatorBoundsPass : Pass<"qnt-check-accumulator-bounds"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// SIMD int8 kernels (lib/Conversion/Int8Kernels, QntIntrinsicsToLLVM)
+//===----------------------------------------------------------------------===//
+
+def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
+  let summary = "Rewrites the integer conv2d and matmul of "
+                "convert-qnt-to-fixed-point into register-blocked SIMD "
+                "micro-kernels";
+  let description = [{
+    Matches the int32 multiply-accumulates `convert-qnt-to-fixed-point`
+    emits for a layer with constant 8-bit weights (its folded form, whose
+    body is `acc + ext(x) * ext(w)`):
+
+    - the matmul `linalg.generic` over `(batch..., m, k, n)` with an i8 / u8
+      activation `[..., M, K]` and a constant i8 weight `[K, N]`;
+    - the convolution `linalg.generic` over `(n, f, c, kh, kw, oh, ow)`
+      (groups = 1, NCHW, input already padded) with a constant i8 weight
+      `[F, C, KH, KW]`.
+
+    Both become a GEMM `C[i][j] = init[i][j] + sum_k A[i][k] * B[k][j]`
+    computed by a micro-kernel that holds `MR x NR` vectors of `L` int32
+    accumulators in registers and steps through K by `G` (the group of
+    products one lane of the instruction adds):
+
+    - matmul: rows `i` are activation rows (batch dims flattened), lanes
+      `j` output features. The weight is packed at compile time into
+      `[Np/L][Kp/G][L*G]` (K and N zero-padded); activations are read
+      `G` at a time and broadcast to every lane.
+    - conv: rows are output channels, lanes output pixels of one image
+      (the NCHW output is then written with contiguous vector stores). The
+      weight is packed at compile time into `[F][Kp]`, the input is
+      rearranged at run time (im2col) into `[Mp/L][Kp/G][L*G]`.
+
+    When the accumulators' only user is an element-wise `linalg.generic`
+    over them and per-output-channel 1-D tensors (the requantization, or a
+    dequantization), its body is applied to the accumulator vectors in
+    registers and the kernel stores its result (i8, f32): the int32
+    accumulators never go through memory. Partial vectors (the last
+    `columns % L` lanes) are read and written as shorter vectors, without
+    masks.
+
+    `target` selects the instruction:
+
+    | target | L x G | instruction | activation handling |
+    |--------|-------|-------------|---------------------|
+    | `avx512-vnni` | 16 x 4 | `vpdpbusd` (u8 x s8) | s8 activations xor 0x80 (to u8), `-128 * sum_k w` folded into the accumulator start |
+    | `avx2` | 8 x 2 | `vpmaddwd` on s16 | widened to s16, no saturation possible |
+    | `arm-dotprod` | 4 x 4 | `sdot` (s8 x s8) | u8 activations xor 0x80 (to s8), `+128 * sum_k w` folded |
+    | `portable` | 16 x 1 | `vector` ext, muli, addi | none |
+    | `host` | | chosen from the host CPU's features at compile time | |
+
+    Every path computes the exact int32 accumulator of the layer
+    (docs/Numerics.md section 12): bit-identical to the reference lowering.
+    The instructions are emitted as `qnt.dot_intrinsic`, which
+    `convert-qnt-intrinsics-to-llvm` lowers after bufferization. Other
+    linalg ops, weights outside [-128, 127] (an asymmetric weight whose
+    centered values need 9 bits), run-time weights, grouped and depthwise
+    convolutions are left alone.
+
+    Before (the matmul of a 1x8 by 8x10 layer, u8 activations):
+
+    ```mlir
+    %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                          affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                          affine_map<(d0, d1, d2) -> (d0, d2)>],
+                         iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%x, %w : tensor<?x8xi8>, tensor<8x10xi8>) outs(%init : tensor<?x10xi32>) {
+      ^bb0(%a: i8, %b: i8, %acc: i32):
+        %0 = arith.extui %a : i8 to i32
+        %1 = arith.extsi %b : i8 to i32
+        %2 = arith.muli %0, %1 : i32
+        %3 = arith.addi %acc, %2 : i32
+        linalg.yield %3 : i32
+    } -> tensor<?x10xi32>
+    ```
+
+    After (`target=avx512-vnni`, abridged): the weight packed as
+    `arith.constant dense<...> : tensor<1x2x64xi8>`, and `scf.for` loops
+    over row blocks whose body reads the accumulators from `%init`, then
+
+    ```mlir
+    %w0 = vector.transfer_read %packed[%c0, %kg, %c0] ... : tensor<1x2x64xi8>, vector<64xi8>
+    %a4 = vector.transfer_read %x[%row, %k] ... : tensor<?x8xi8>, vector<4xi8>
+    %ab = vector.broadcast (vector.bitcast %a4 ...) : ... to vector<16xi32>
+    %acc1 = qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %u8, %w0)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+
+    and `vector.transfer_write`s of the accumulators into the result.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"host\"",
+           "The instruction set of the micro-kernels: host, avx512-vnni, "
+           "avx2, portable or arm-dotprod">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qnt::QntDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def ConvertQntIntrinsicsToLLVMPass
+    : Pass<"convert-qnt-intrinsics-to-llvm"> {
+  let summary = "Rewrites qnt.dot_intrinsic into llvm.call_intrinsic";
+  let description = [{
+    The last step of the int8 micro-kernels (`qnt-lower-int8-kernels`):
+    every `qnt.dot_intrinsic` becomes the `llvm.call_intrinsic` it stands
+    for. It runs after bufferization and buffer deallocation, which reject
+    `llvm.call_intrinsic` (it has no memory-effect interface). The AVX2
+    `llvm.x86.avx2.pmadd.wd` has no accumulator operand: the accumulator is
+    added with `llvm.add`.
+
+    ```mlir
+    %r = qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %b)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %b)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

@@ -43,6 +43,9 @@ struct JitOptions {
   std::string entry;
   /// LLVM optimization level of the generated code.
   unsigned optLevel = 3;
+  /// The int8 micro-kernels (qnt-lower-int8-kernels target): host,
+  /// avx512-vnni, avx2, portable, arm-dotprod, or none.
+  std::string kernelTarget = "host";
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public

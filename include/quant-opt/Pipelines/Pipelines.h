@@ -23,7 +23,14 @@ class OpPassManager;
 
 namespace quantopt {
 
-struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {};
+struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
+  Option<std::string> kernelTarget{
+      *this, "kernel-target",
+      llvm::cl::desc("The SIMD int8 micro-kernels (qnt-lower-int8-kernels): "
+                     "host, avx512-vnni, avx2, portable, arm-dotprod, or none "
+                     "(the reference loops of convert-qnt-to-fixed-point)"),
+      llvm::cl::init("host")};
+};
 
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing
 /// builtin.module), e.g. for printing it.

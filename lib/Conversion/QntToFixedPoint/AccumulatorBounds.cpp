@@ -48,8 +48,8 @@ static StoredRange intersect(StoredRange a, StoredRange b) {
 
 /// The integers of an integer elements attribute (dense or dense_resource),
 /// sign- or zero-extended.
-static std::optional<SmallVector<int64_t>> readIntegers(Attribute attr,
-                                                        bool isSigned) {
+std::optional<SmallVector<int64_t>>
+mlir::qnt::readConstantIntegers(Attribute attr, bool isSigned) {
   SmallVector<int64_t> values;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
     values.reserve(dense.getNumElements());
@@ -96,7 +96,7 @@ mlir::qnt::getConstantStoredValues(Value value) {
   auto constant = cast.getInput().getDefiningOp<arith::ConstantOp>();
   if (!constant)
     return std::nullopt;
-  return readIntegers(constant.getValue(), qtype.isSigned());
+  return readConstantIntegers(constant.getValue(), qtype.isSigned());
 }
 
 std::optional<StoredRange> mlir::qnt::getActivationBounds(Operation *op) {

@@ -106,6 +106,9 @@ struct ConvertQntToLinalgPass
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<qnt::QntDialect>();
+    // The int8 micro-kernels' instructions (qnt-lower-int8-kernels) stay
+    // until convert-qnt-intrinsics-to-llvm.
+    target.addLegalOp<qnt::DotIntrinsicOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     for (Operation *scope : scopes) {
       std::optional<qnt::RoundingMode> mode;

@@ -863,3 +863,19 @@ func.func @ods_div_float_only(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
   %0 = qnt.div %x, %x : (tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
   return
 }
+
+// -----
+
+func.func @dot_intrinsic_c1(%acc: vector<16xi32>, %a: vector<64xi8>) -> vector<16xi32> {
+  // expected-error @+1 {{'qnt.dot_intrinsic' op unknown dot-product intrinsic 'llvm.x86.avx512.vpdpbusds.512' (dot_intrinsic_c1)}}
+  %r = qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusds.512"(%acc, %a, %a) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+  return %r : vector<16xi32>
+}
+
+// -----
+
+func.func @dot_intrinsic_c2(%acc: vector<8xi32>, %a: vector<32xi8>) -> vector<8xi32> {
+  // expected-error @+1 {{'qnt.dot_intrinsic' op 'llvm.x86.avx512.vpdpbusd.512' takes (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32> (dot_intrinsic_c2)}}
+  %r = qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %a) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+  return %r : vector<8xi32>
+}

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Umbrella file of the qnt ops: the NN ops (QntNNOps.td) and the quantization
-// and annotation ops (QntQuantOps.td).
+// and annotation ops (QntQuantOps.td) and the dot-product instruction of the
+// int8 micro-kernels (QntKernelOps.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,5 +16,6 @@
 include "quant-opt/Dialect/Qnt/IR/QntBase.td"
 include "quant-opt/Dialect/Qnt/IR/QntNNOps.td"
 include "quant-opt/Dialect/Qnt/IR/QntQuantOps.td"
+include "quant-opt/Dialect/Qnt/IR/QntKernelOps.td"
 
 #endif // QUANTOPT_DIALECT_QNT_IR_QNTOPS_TD

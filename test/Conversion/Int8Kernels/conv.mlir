@@ -1,0 +1,102 @@
+// RUN: quant-opt %s --split-input-file --convert-qnt-to-fixed-point --qnt-lower-int8-kernels=target=avx512-vnni --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=VNNI
+// RUN: quant-opt %s --split-input-file --convert-qnt-to-fixed-point --qnt-lower-int8-kernels=target=avx2 --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=AVX2
+// RUN: quant-opt %s --split-input-file --convert-qnt-to-fixed-point --qnt-lower-int8-kernels=target=arm-dotprod --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=ARM
+
+// A 3x3 conv, 2 -> 3 channels, stride 2, padded by the input zero point,
+// s8 input: K = 2 * 3 * 3 = 18 (padded to 20 for G = 4, to 18 for G = 2),
+// M = 2 * 2 = 4 output pixels per image. The weight is packed [F][Kp];
+// the input rearranged per image (im2col) into [M/L][Kp/G][L*G]; one GEMM
+// per image with rows = output channels. VNNI shifts the s8 input to u8:
+// each channel starts at bias - 128 * sum(w) = -128 * (18, -18, 0).
+
+!x = !quant.uniform<i8:f32, 0.5:-2>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.125, 0.5}>
+!acc = !quant.uniform<i32:f32:1, {0.125, 0.0625, 0.25}>
+
+// VNNI-LABEL: func.func @conv_s8
+// VNNI: %[[P:.*]] = tensor.pad
+// VNNI: arith.constant dense<{{\[\[}}1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0], [1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 0, 0]]> : tensor<3x20xi8>
+// VNNI: %[[COL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x5x64xi8>)
+// VNNI: tensor.extract %[[P]]
+// VNNI: arith.xori
+// VNNI: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<?x3x2x2xi32> into tensor<?x3x4xi32>
+// VNNI: arith.constant dense<[-2304, 2304, 0]> : tensor<3xi32>
+// VNNI: scf.for
+// VNNI: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<?x3x4xi32>, vector<4xi32>
+// VNNI: vector.transfer_read %[[COL]]{{.*}} {in_bounds = [true]} : tensor<?x1x5x64xi8>, vector<64xi8>
+// VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xi32>, tensor<?x3x4xi32>
+// VNNI: tensor.expand_shape
+
+// AVX2-LABEL: func.func @conv_s8
+// AVX2-DAG: arith.constant {{.*}} : tensor<3x18xi16>
+// AVX2: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x9x16xi16>)
+// AVX2: arith.extsi %{{.*}} : i8 to i16
+// AVX2: qnt.dot_intrinsic "llvm.x86.avx2.pmadd.wd"
+
+// ARM-LABEL: func.func @conv_s8
+// ARM-NOT: arith.xori
+// ARM: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x5x16xi8>)
+// ARM: qnt.dot_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
+func.func @conv_s8(%x: tensor<?x2x4x4x!x>) -> tensor<?x3x2x2x!acc> {
+  %wi = arith.constant dense<[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]]],
+                              [[[-1, -1, -1], [-1, -1, -1], [-1, -1, -1]], [[-1, -1, -1], [-1, -1, -1], [-1, -1, -1]]],
+                              [[[1, -1, 1], [-1, 1, -1], [1, -1, 1]], [[-1, 1, -1], [1, -1, 1], [-1, 1, -1]]]]> : tensor<3x2x3x3xi8>
+  %w = quant.scast %wi : tensor<3x2x3x3xi8> to tensor<3x2x3x3x!w>
+  %acc = qnt.conv2d %x, %w strides = [2, 2] pads = [1, 1, 0, 0] dilations = [1, 1] groups = 1
+         : (tensor<?x2x4x4x!x>, tensor<3x2x3x3x!w>) -> tensor<?x3x2x2x!acc>
+  return %acc : tensor<?x3x2x2x!acc>
+}
+
+// -----
+
+// Depthwise convolutions stay as convert-qnt-to-fixed-point wrote them.
+
+!x = !quant.uniform<u8:f32, 0.5:3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.25>
+!acc = !quant.uniform<i32:f32, 0.125>
+
+// VNNI-LABEL: func.func @depthwise
+// VNNI-NOT: qnt.dot_intrinsic
+// VNNI: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]
+// VNNI-NOT: qnt.dot_intrinsic
+func.func @depthwise(%x: tensor<?x2x3x3x!x>) -> tensor<?x2x2x2x!acc> {
+  %wi = arith.constant dense<1> : tensor<2x1x2x2xi8>
+  %w = quant.scast %wi : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!w>
+  %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 2
+         : (tensor<?x2x3x3x!x>, tensor<2x1x2x2x!w>) -> tensor<?x2x2x2x!acc>
+  return %acc : tensor<?x2x2x2x!acc>
+}
+
+// -----
+
+// The requantization that follows is applied to the accumulator vectors in
+// registers (the epilogue): its per-channel multipliers are broadcast per
+// row (output channel), its ops run on vector<16xi64>, and the i8 result is
+// stored; no int32 accumulator tensor is written.
+
+!x = !quant.uniform<u8:f32, 0.5:3>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.125}>
+!acc = !quant.uniform<i32:f32:1, {0.125, 0.0625}>
+!y = !quant.uniform<i8:f32, 0.1:-1>
+
+// VNNI-LABEL: func.func @conv_requantize
+// VNNI: scf.for
+// VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: tensor.extract %{{.*}} : tensor<2xi64>
+// VNNI: arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
+// VNNI: arith.muli %{{.*}}, %{{.*}} : vector<16xi64>
+// VNNI: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// VNNI: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<9xi8>, tensor<?x2x9xi8>
+// VNNI-NOT: vector.transfer_write {{.*}}xi32>
+// VNNI: tensor.expand_shape %{{.*}} : tensor<?x2x9xi8> into tensor<?x2x3x3xi8>
+// VNNI-NOT: linalg.generic
+// VNNI: return
+func.func @conv_requantize(%x: tensor<?x1x4x4x!x>) -> tensor<?x2x3x3x!y> {
+  %wi = arith.constant dense<[[[[1, 2], [-1, 0]]], [[[-3, 0], [-1, 0]]]]> : tensor<2x1x2x2xi8>
+  %w = quant.scast %wi : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!w>
+  %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1
+         : (tensor<?x1x4x4x!x>, tensor<2x1x2x2x!w>) -> tensor<?x2x3x3x!acc>
+  %y = qnt.requantize %acc rounding = <single_round> : tensor<?x2x3x3x!acc> -> tensor<?x2x3x3x!y>
+  return %y : tensor<?x2x3x3x!y>
+}
