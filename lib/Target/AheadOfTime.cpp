@@ -452,10 +452,25 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
   // The lowering, with the int8 micro-kernels of the target's features.
   LowerToLLVMOptions lowerOptions;
   const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
-  lowerOptions.kernelTarget =
+  std::string best =
       selectInt8KernelTarget(triple, [&](llvm::StringRef feature) {
         return subtarget->checkFeatures(("+" + feature).str());
       });
+  StringRef requested = options.kernelTarget;
+  if (requested.empty() || requested == "host")
+    lowerOptions.kernelTarget = best;
+  else if (requested == "none" || requested == "portable" ||
+           requested == best || (requested == "avx2" && best == "avx512-vnni"))
+    lowerOptions.kernelTarget = requested.str();
+  else if (llvm::is_contained({"avx2", "avx512-vnni", "arm-dotprod"},
+                              requested))
+    return makeError("kernel target '" + requested.str() +
+                     "' needs CPU features that '" + triple.str() + "' (cpu '" +
+                     cpu + "') lacks: its best is '" + best + "'");
+  else
+    return makeError("unknown kernel target '" + requested.str() +
+                     "' (host, none, portable, avx2, avx512-vnni, "
+                     "arm-dotprod)");
   PassManager pm(ctx);
   std::string pipelineError;
   llvm::raw_string_ostream errorStream(pipelineError);

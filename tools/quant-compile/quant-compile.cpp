@@ -70,6 +70,12 @@ static cl::opt<std::string>
              cl::desc("Target features, e.g. +avx2 (default: the host's "
                       "for the host CPU)"),
              cl::cat(category));
+static cl::opt<std::string> kernelTarget(
+    "kernel-target",
+    cl::desc("The int8 micro-kernels: host (default: the best the target's "
+             "features allow), avx512-vnni, avx2, arm-dotprod, portable, or "
+             "none (the reference loops); one the target lacks is an error"),
+    cl::init("host"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -130,6 +136,7 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.features = features;
   options.optLevel = optLevel;
+  options.kernelTarget = kernelTarget;
   options.sourceName = llvm::sys::path::filename(modelPath).str();
   auto result = compileAheadOfTime(*module, options);
   if (!result)

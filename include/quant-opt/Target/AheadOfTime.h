@@ -37,6 +37,10 @@ struct AotOptions {
   std::string features;
   /// LLVM optimization level (0 to 3).
   unsigned optLevel = 3;
+  /// The int8 micro-kernels (qnt-lower-int8-kernels): none, portable, avx2,
+  /// avx512-vnni or arm-dotprod; empty or "host": the best the target's
+  /// features allow. One the target cannot run is an error.
+  std::string kernelTarget;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };
