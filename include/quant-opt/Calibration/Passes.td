@@ -134,7 +134,9 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
       quantizers, and the weight quantizers of the layers before it, whose
       weights are already rounded), while the target stays the float
       layer's output on float inputs, `T = W Y`. The rounding then also
-      compensates the error of the layers before it.
+      compensates the error of the layers before it. Unlike the paper's
+      asymmetric reconstruction, the error is that of the pre-activation
+      output (a fused activation is not applied to `W' X` and `T`).
 
     With `D = W' - W` and `R = W X - T` (0 for float inputs):
 
