@@ -286,8 +286,8 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
                << ", reconstruction error nearest "
                << llvm::format("%.6g", nearestError) << " -> adaround "
                << llvm::format("%.6g", adaroundError) << ", undecided "
-               << undecided << "/" << n << ", "
-               << llvm::format("%.2f", seconds) << " s\n";
+               << undecided << "/" << n << ", " << llvm::format("%.2f", seconds)
+               << " s\n";
 }
 
 void AdaRoundPass::assignWaves(func::FuncOp function,
