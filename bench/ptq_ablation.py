@@ -8,7 +8,8 @@ authors' implementation) as the peer:
   (a) mobilenetv2, per-tensor W8A8 and W4A8: naive (min-max ranges), +CLE,
       +CLE+high-bias absorption, +CLE+HBA+bias correction;
   (b) every CNN model (and the MLP), W4A8 per-channel and per-tensor:
-      rounding-to-nearest against AdaRound.
+      rounding-to-nearest against AdaRound (ours on the float model's layer
+      inputs and on the quantized model's, AIMET's on the quantized model's).
 
 AIMET side (needs aimet-onnx: bench/setup-peers.sh makes .venv-peers):
 batch norms are folded with aimet_onnx.batch_norm_fold (CLE rows: by
@@ -54,7 +55,7 @@ CALIB_BATCH = 32
 # Options that every row passes to our pipeline (the row adds the rest).
 NAIVE = ("equalize=false bias-correction=none weight-range=minmax act-range=minmax "
          "adaround=false")
-ADAROUND = "adaround=true adaround-iterations={iterations}"
+ADAROUND = "adaround=true adaround-iterations={iterations} adaround-input={input}"
 
 # Where AIMET (aimet-onnx 2.42) differs from the paper (docs: /work/shared/PAPER.md)
 # or needs care; checked in its sources, printed under the table.
@@ -109,7 +110,8 @@ METHOD_LABEL = {
     "cle+hba": "+CLE+HBA",
     "cle+hba+bc": "+CLE+HBA+bias corr.",
     "rtn": "rounding-to-nearest",
-    "adaround": "AdaRound",
+    "adaround-float": "AdaRound, float inputs",
+    "adaround": "AdaRound, quantized inputs",
 }
 
 
@@ -137,13 +139,13 @@ def make_rows(which, models_b, adaround_iterations):
         for model in models_b:
             for per_channel in (True, False):
                 base = base_options(4, 8, per_channel)
-                rows += [
-                    Row(model, 4, 8, per_channel, "rtn", f"{base} {NAIVE}"),
-                    Row(model, 4, 8, per_channel, "adaround",
-                        f"{base} " + NAIVE.replace(
-                            "adaround=false",
-                            ADAROUND.format(iterations=adaround_iterations))),
-                ]
+                rows.append(Row(model, 4, 8, per_channel, "rtn", f"{base} {NAIVE}"))
+                # Ours on the float model's layer inputs and on the quantized
+                # model's (the default, as AIMET's apply_adaround).
+                for method, inputs in (("adaround-float", "float"), ("adaround", "quantized")):
+                    rows.append(Row(model, 4, 8, per_channel, method, f"{base} " + NAIVE.replace(
+                        "adaround=false",
+                        ADAROUND.format(iterations=adaround_iterations, input=inputs))))
     return rows
 
 
@@ -273,6 +275,8 @@ def aimet(row, model_path, data, adaround_iterations):
     if row.method == "cle+hba+bc":
         # aimet_torch has bias correction; aimet-onnx 2.42 has none.
         return None, "n/a (no bias correction in aimet-onnx)"
+    if row.method == "adaround-float":
+        return None, "n/a (apply_adaround: quantized inputs only)"
     sim, seconds = aimet_quantize(row, model_path, data, adaround_iterations)
     return (session_accuracy(sim.session, data), seconds), None
 

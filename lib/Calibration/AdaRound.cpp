@@ -5,13 +5,15 @@
 //===----------------------------------------------------------------------===//
 //
 // qnt-adaround: for every qnt.conv2d / qnt.matmul with a calibrated weight
-// quantizer, accumulates the Gram matrix of the layer's float input over
-// calibration data (ObservedModel, one JIT run), optimises AdaRound's
-// rounding variables against it with Adam (AdaRoundMath.h) and writes the
-// weight constant back as the chosen on-grid values.
+// quantizer, gathers statistics of the layer's input over calibration data
+// (AdaRoundLayer.h: from one run of the float model, and for quantized
+// inputs one run of the quantized model per wave of layers), optimises
+// AdaRound's rounding variables against them with Adam (AdaRoundMath.h) and
+// writes the weight constant back as the chosen on-grid values.
 //
 //===----------------------------------------------------------------------===//
 
+#include "AdaRoundLayer.h"
 #include "ObservedModel.h"
 
 #include "quant-opt/Calibration/Passes.h"
@@ -46,28 +48,7 @@ using quantopt::HostArray;
 
 namespace {
 
-/// One layer to round: its weight as an O x K matrix (K per group), the
-/// quantizer's grid, and the Gram matrices of its input.
-struct Layer {
-  Operation *op;
-  FakeQuantOp quantizer;
-  arith::ConstantOp constant;
-  /// The layer input (conv2d input, matmul lhs) in the module.
-  Value input;
-  /// The weight stored K x N (a matmul without transpose_rhs): transposed
-  /// to and from the O x K form.
-  bool transposed = false;
-  int64_t outputs = 0, patch = 0, groups = 1;
-  std::vector<float> weights; // O x K
-  SmallVector<QuantParams> params;
-  QuantizerSpec spec;
-  /// conv2d: the geometry; matmul: the lhs layout.
-  ConvGeometry conv;
-  bool transposeLhs = false;
-  /// groups Grams of K x K, and the number of positions accumulated.
-  std::vector<double> gram;
-  int64_t positions = 0;
-};
+using Layer = AdaRoundLayer;
 
 struct AdaRoundPass : public qnt::impl::QntAdaRoundPassBase<AdaRoundPass> {
   using Base::Base;
@@ -78,9 +59,9 @@ private:
   /// The layer of `op` with weight `weight`, or nullopt (not a calibrated
   /// weight quantizer of a constant). Failure after a diagnostic.
   FailureOr<std::optional<Layer>> collect(Operation *op, Value weight);
-  /// Adds one batch's patches to the Grams.
-  LogicalResult accumulate(Layer &layer, const HostArray &input,
-                           const ObservedBatch &batch, std::mt19937_64 &rng);
+  /// Assigns every layer its wave: 1 + the largest wave of the layers its
+  /// input depends on (0: none).
+  void assignWaves(func::FuncOp function, MutableArrayRef<Layer> layers);
   /// Optimises the rounding and rewrites the constant; `index` counts layers.
   void round(Layer &layer, int64_t index, int64_t count);
 };
@@ -164,6 +145,8 @@ FailureOr<std::optional<Layer>> AdaRoundPass::collect(Operation *op,
                            "dynamic dims other than the sample dim";
       return std::optional<Layer>();
     }
+    layer.lhsShape.assign(lhsType.getShape().drop_front().begin(),
+                          lhsType.getShape().drop_front().end());
   }
   if (auto quantAxis = quantizer.getAxis(); quantAxis && *quantAxis != axis) {
     quantizer.emitError() << "qnt-adaround: the weight quantizer is per "
@@ -199,67 +182,7 @@ FailureOr<std::optional<Layer>> AdaRoundPass::collect(Operation *op,
   layer.spec.isSigned = quantizer.getIsSigned();
   layer.spec.symmetric = quantizer.getSymmetric();
   layer.spec.narrowRange = quantizer.getNarrowRange();
-  layer.gram.assign(layer.groups * k * k, 0.0);
   return std::optional<Layer>(std::move(layer));
-}
-
-/// `count` distinct indices of [0, n) (all if count is 0 or >= n), random.
-static void samplePositions(int64_t n, int64_t count, std::mt19937_64 &rng,
-                            std::vector<int64_t> &out) {
-  out.resize(n);
-  std::iota(out.begin(), out.end(), 0);
-  if (count <= 0 || count >= n)
-    return;
-  for (int64_t i = 0; i < count; ++i) {
-    std::uniform_int_distribution<int64_t> pick(i, n - 1);
-    std::swap(out[i], out[pick(rng)]);
-  }
-  out.resize(count);
-  std::sort(out.begin(), out.end());
-}
-
-LogicalResult AdaRoundPass::accumulate(Layer &layer, const HostArray &input,
-                                       const ObservedBatch &batch,
-                                       std::mt19937_64 &rng) {
-  if (input.kind != ElementKind::F32 || input.shape.empty() ||
-      input.shape[0] != batch.batch) {
-    layer.op->emitError() << "qnt-adaround: the input of this layer is not "
-                             "an f32 tensor with the sample dim first";
-    return failure();
-  }
-  const float *data = input.data<float>();
-  int64_t perSample = input.numElements() / batch.batch;
-  std::vector<int64_t> positions;
-  if (isa<Conv2DOp>(layer.op)) {
-    const ConvGeometry &g = layer.conv;
-    for (int64_t r = 0; r < batch.rows; ++r) {
-      samplePositions(g.outH * g.outW, positionsPerSample, rng, positions);
-      accumulateConvGram(data + r * perSample, g, positions, layer.gram);
-      layer.positions += static_cast<int64_t>(positions.size());
-    }
-    return success();
-  }
-  // matmul: rows of the last two dims (A x B), blocks of them per sample.
-  ArrayRef<int64_t> shape = input.shape;
-  int64_t rank = static_cast<int64_t>(shape.size());
-  int64_t a = shape[rank - 2], b = shape[rank - 1];
-  int64_t m = layer.transposeLhs ? b : a;
-  int64_t rowStride = layer.transposeLhs ? 1 : b;
-  int64_t colStride = layer.transposeLhs ? b : 1;
-  // Rank 2: each sample is one row.
-  int64_t rowsPerSample = rank == 2 ? 1 : perSample / layer.patch;
-  std::vector<int64_t> offsets;
-  for (int64_t r = 0; r < batch.rows; ++r) {
-    samplePositions(rowsPerSample, positionsPerSample, rng, positions);
-    offsets.clear();
-    for (int64_t i : positions) {
-      int64_t block = rank == 2 ? 0 : i / m, row = rank == 2 ? 0 : i % m;
-      offsets.push_back(r * perSample + block * a * b + row * rowStride);
-    }
-    accumulateRowGram(data, offsets, layer.patch, colStride, layer.gram);
-    layer.positions += static_cast<int64_t>(offsets.size());
-  }
-  return success();
 }
 
 void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
@@ -272,16 +195,9 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
     return layer.params.size() == 1 ? layer.params[0] : layer.params[row];
   };
 
-  // G / P in f32 for the optimisation.
-  std::vector<float> gram(layer.gram.size());
-  double norm =
-      1.0 / static_cast<double>(std::max<int64_t>(layer.positions, 1));
-  for (size_t i = 0; i < gram.size(); ++i)
-    gram[i] = static_cast<float>(layer.gram[i] * norm);
-
-  // tr(D G D^T) over the groups (G normalised by P: the squared error
-  // summed over output channels, averaged over positions, AIMET's
-  // reconstruction loss); dg gets D G.
+  // The reconstruction error of weights w summed over the groups (the
+  // squared error of the layer's output summed over channels, averaged over
+  // positions: AIMET's reconstruction loss); dg gets its gradient in w.
   std::vector<float> d(n), dg(n);
   auto error = [&](ArrayRef<float> w, bool withGradient) {
     for (int64_t i = 0; i < n; ++i)
@@ -289,9 +205,8 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
     double sum = 0.0;
     for (int64_t g = 0; g < groups; ++g) {
       int64_t offset = g * rowsPerGroup * k;
-      sum += gramReconstructionError(
-          ArrayRef<float>(d).slice(offset, rowsPerGroup * k), rowsPerGroup, k,
-          ArrayRef<float>(gram).slice(g * k * k, k * k),
+      sum += layer.losses[g].evaluate(
+          ArrayRef<float>(d).slice(offset, rowsPerGroup * k),
           withGradient
               ? MutableArrayRef<float>(dg).slice(offset, rowsPerGroup * k)
               : MutableArrayRef<float>());
@@ -314,9 +229,8 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
     adaRoundSoftWeights(layer.weights, k, layer.params, layer.spec, v, soft,
                         dWdV);
     error(soft, true);
-    double scale = 2.0;
     for (int64_t i = 0; i < n; ++i)
-      grad[i] = static_cast<float>(scale * dg[i] * dWdV[i]);
+      grad[i] = dg[i] * dWdV[i];
     if (regularizerActive(it, iterations, warmStart)) {
       double beta = annealedBeta(it, iterations, BetaDecay::Cosine, warmStart);
       rectifiedSigmoid(v, h, dhdV);
@@ -326,6 +240,12 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
     }
     adam.step(v, grad);
   }
+
+  // h(V) should end in {0, 1} (the regulariser's job).
+  rectifiedSigmoid(v, h);
+  int64_t undecided =
+      llvm::count_if(h, [](float x) { return x > 0.0f && x < 1.0f; });
+  numUndecided += undecided;
 
   // The hard rounding, as the quantizer reproduces it.
   std::vector<int64_t> quantized(n);
@@ -365,8 +285,32 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
                << layer.op->getLoc() << ": " << k << " x " << o
                << ", reconstruction error nearest "
                << llvm::format("%.6g", nearestError) << " -> adaround "
-               << llvm::format("%.6g", adaroundError) << ", "
-               << llvm::format("%.2f", seconds) << " s\n";
+               << llvm::format("%.6g", adaroundError) << ", undecided "
+               << undecided << "/" << n << ", " << llvm::format("%.2f", seconds)
+               << " s\n";
+}
+
+void AdaRoundPass::assignWaves(func::FuncOp function,
+                               MutableArrayRef<Layer> layers) {
+  llvm::DenseMap<Operation *, Layer *> layerOf;
+  for (Layer &layer : layers)
+    layerOf[layer.op] = &layer;
+  // Per value: 1 + the largest wave of the layers it depends on (0: none).
+  llvm::DenseMap<Value, int64_t> depth;
+  for (Block &block : function.getBody())
+    for (Operation &op : block) {
+      int64_t d = 0;
+      op.walk([&](Operation *inner) {
+        for (Value operand : inner->getOperands())
+          d = std::max(d, depth.lookup(operand));
+      });
+      if (Layer *layer = layerOf.lookup(&op)) {
+        layer->wave = d;
+        d += 1;
+      }
+      for (Value result : op.getResults())
+        depth[result] = d;
+    }
 }
 
 void AdaRoundPass::runOnOperation() {
@@ -384,6 +328,12 @@ void AdaRoundPass::runOnOperation() {
         << "qnt-adaround: batch-size must be positive, num-samples, "
            "iterations, positions-per-sample and reg-weight non-negative, "
            "learning-rate positive and warm-start in [0, 1]";
+    return signalPassFailure();
+  }
+  if (inputMode != "float" && inputMode != "quantized") {
+    mlir::emitError(module.getLoc())
+        << "qnt-adaround: input must be float or quantized, not '" << inputMode
+        << "'";
     return signalPassFailure();
   }
   func::FuncOp function =
@@ -429,6 +379,10 @@ void AdaRoundPass::runOnOperation() {
     return;
   }
 
+  bool quantizedInputs = inputMode == "quantized";
+  if (quantizedInputs)
+    assignWaves(function, layers);
+
   // The observed tensors: the layer inputs, each once.
   llvm::MapVector<Value, unsigned> observed;
   for (Layer &layer : layers)
@@ -447,37 +401,119 @@ void AdaRoundPass::runOnOperation() {
       model->prepareData(std::move(*raw), calibrationData, numSamples);
   if (failed(data))
     return signalPassFailure();
+  for (Layer &layer : layers)
+    layer.plan(data->shape[0], positionsPerSample, quantizedInputs);
+
+  // The float model, once: the Grams (float inputs) or the positions and
+  // the float layers' outputs there (quantized inputs).
   std::mt19937_64 rng(static_cast<uint64_t>(seed));
   if (failed(model->run(*data, batchSize, [&](ObservedBatch &batch) {
         for (Layer &layer : layers)
-          if (failed(accumulate(layer,
-                                batch.outputs[observed.lookup(layer.input)],
-                                batch, rng)))
+          if (failed(layer.observeFloat(
+                  batch.outputs[observed.lookup(layer.input)], batch, rng)))
             return failure();
         return success();
       })))
     return signalPassFailure();
-  for (Layer &layer : layers)
-    if (llvm::any_of(layer.gram, [](double x) { return !std::isfinite(x); })) {
-      layer.op->emitError() << "qnt-adaround: the input of this layer is not "
-                               "finite on the calibration data";
-      return signalPassFailure();
-    }
+  double compileSeconds = model->jit().compileSeconds();
   double statsSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
           .count();
+  double roundSeconds = 0.0;
+  auto roundLayer = [&](Layer &layer, int64_t index) {
+    auto start = std::chrono::steady_clock::now();
+    round(layer, index, static_cast<int64_t>(layers.size()));
+    roundSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+  };
 
-  for (auto [i, layer] : llvm::enumerate(layers))
-    round(layer, static_cast<int64_t>(i) + 1,
-          static_cast<int64_t>(layers.size()));
+  if (!quantizedInputs) {
+    for (Layer &layer : layers)
+      if (failed(layer.finish()))
+        return signalPassFailure();
+    for (auto [i, layer] : llvm::enumerate(layers))
+      roundLayer(layer, static_cast<int64_t>(i) + 1);
+  } else {
+    // The quantized model, compiled once: the weight constants are
+    // arguments, so every wave runs it with the weights rounded so far.
+    SmallVector<FakeQuantOp> weightQuantizers;
+    SmallVector<HostArray> weightValues;
+    for (Layer &layer : layers) {
+      weightQuantizers.push_back(layer.quantizer);
+      auto type = cast<RankedTensorType>(layer.constant.getType());
+      weightValues.push_back(
+          HostArray::zeros(quantopt::ElementKind::F32, type.getShape()));
+    }
+    auto setWeights = [&](size_t i) {
+      std::vector<double> values =
+          *readF32Constant(layers[i].quantizer.getInput());
+      float *out = weightValues[i].data<float>();
+      for (size_t j = 0; j < values.size(); ++j)
+        out[j] = static_cast<float>(values[j]);
+    };
+    for (size_t i = 0; i < layers.size(); ++i)
+      setWeights(i);
+    SmallVector<quantopt::HostArrayView> weightViews;
+    for (HostArray &array : weightValues)
+      weightViews.push_back(array.view());
+    ObservedModelOptions options;
+    options.keepQuantizers = true;
+    options.quantizerInputsAsArguments = weightQuantizers;
+    auto quantized = ObservedModel::compile(module, function, values,
+                                            "qnt-adaround", options);
+    if (failed(quantized))
+      return signalPassFailure();
+    compileSeconds += quantized->jit().compileSeconds();
+    int64_t numWaves = 0;
+    for (Layer &layer : layers)
+      numWaves = std::max(numWaves, layer.wave + 1);
+    for (int64_t wave = 0; wave < numWaves; ++wave) {
+      auto start = std::chrono::steady_clock::now();
+      SmallVector<size_t> members;
+      for (auto [i, layer] : llvm::enumerate(layers))
+        if (layer.wave == wave) {
+          members.push_back(i);
+          layer.filled = 0;
+        }
+      if (members.empty())
+        continue;
+      llvm::errs() << "qnt-adaround: wave " << wave + 1 << "/" << numWaves
+                   << " (" << members.size()
+                   << " layers), the quantized model's inputs\n";
+      if (failed(quantized->run(
+              *data, batchSize,
+              [&](ObservedBatch &batch) {
+                for (size_t i : members)
+                  if (failed(layers[i].observeQuantized(
+                          batch.outputs[observed.lookup(layers[i].input)],
+                          batch)))
+                    return failure();
+                return success();
+              },
+              weightViews)))
+        return signalPassFailure();
+      for (size_t i : members)
+        if (failed(layers[i].finish()))
+          return signalPassFailure();
+      statsSeconds += std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      for (size_t i : members) {
+        roundLayer(layers[i], static_cast<int64_t>(i) + 1);
+        setWeights(i);
+      }
+    }
+  }
 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
           .count();
   llvm::errs() << "qnt-adaround: " << layers.size() << " layers over "
-               << data->shape[0] << " samples in "
+               << data->shape[0] << " samples, " << inputMode << " inputs, in "
                << llvm::format("%.2f", seconds) << " s (compile "
-               << llvm::format("%.2f", model->jit().compileSeconds())
-               << " s, statistics " << llvm::format("%.2f", statsSeconds)
-               << " s, " << iterations << " iterations per layer)\n";
+               << llvm::format("%.2f", compileSeconds) << " s, statistics "
+               << llvm::format("%.2f", statsSeconds) << " s, rounding "
+               << llvm::format("%.2f", roundSeconds) << " s, " << iterations
+               << " iterations per layer)\n";
 }

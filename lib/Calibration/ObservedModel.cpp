@@ -57,30 +57,50 @@ std::string mlir::qnt::describe(Value value) {
   return text;
 }
 
-FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
-                                                func::FuncOp entry,
-                                                ArrayRef<Value> values,
-                                                StringRef pass) {
+FailureOr<ObservedModel>
+ObservedModel::compile(ModuleOp module, func::FuncOp entry,
+                       ArrayRef<Value> values, StringRef pass,
+                       const ObservedModelOptions &options) {
   IRMapping mapping;
   OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone(mapping)));
-  // The observed tensors in the clone (looking through quantizers, which go
-  // away next).
+  // The observed tensors in the clone (looking through quantizers when they
+  // go away next).
   SmallVector<Value> results;
   for (Value value : values) {
     Value mapped = mapping.lookup(value);
-    while (auto quantizer = mapped.getDefiningOp<FakeQuantOp>())
-      mapped = quantizer.getInput();
+    while (!options.keepQuantizers)
+      if (auto quantizer = mapped.getDefiningOp<FakeQuantOp>())
+        mapped = quantizer.getInput();
+      else
+        break;
     results.push_back(mapped);
   }
-  // The float model: every quantizer bypassed.
+  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
+  // Quantizer inputs that become arguments (before any quantizer goes away).
+  for (FakeQuantOp quantizer : options.quantizerInputsAsArguments) {
+    auto mapped =
+        mapping.lookup(quantizer.getResult()).getDefiningOp<FakeQuantOp>();
+    Type type = mapped.getInput().getType();
+    unsigned index = cloneEntry.getNumArguments();
+    if (failed(cloneEntry.insertArgument(index, type, {}, mapped.getLoc())))
+      return failure();
+    mapped.getInputMutable().assign(cloneEntry.getArgument(index));
+  }
+  // The float model: every quantizer bypassed; the quantized one: the
+  // uncalibrated ones.
   SmallVector<FakeQuantOp> quantizers;
-  clone->walk([&](FakeQuantOp op) { quantizers.push_back(op); });
+  clone->walk([&](FakeQuantOp op) {
+    if (!options.keepQuantizers || !op.isCalibrated())
+      quantizers.push_back(op);
+  });
   for (FakeQuantOp op : quantizers) {
+    for (Value &result : results)
+      if (result == op.getResult())
+        result = op.getInput();
     op.getResult().replaceAllUsesWith(op.getInput());
     op.erase();
   }
   // The entry function returns the observed tensors instead of its results.
-  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
   auto ret =
       dyn_cast<func::ReturnOp>(cloneEntry.getBody().back().getTerminator());
   if (!ret) {
@@ -94,16 +114,19 @@ FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
                                                cloneEntry.getArgumentTypes(),
                                                ValueRange(results).getTypes()));
 
-  quantopt::JitOptions options;
-  options.entry = entry.getSymName().str();
-  auto model = quantopt::JitModel::compile(*clone, options);
+  quantopt::JitOptions jitOptions;
+  jitOptions.entry = entry.getSymName().str();
+  auto model = quantopt::JitModel::compile(*clone, jitOptions);
   if (!model) {
     mlir::emitError(entry.getLoc())
-        << pass << " could not compile the float model: "
-        << llvm::toString(model.takeError());
+        << pass << " could not compile the "
+        << (options.keepQuantizers ? "quantized" : "float")
+        << " model: " << llvm::toString(model.takeError());
     return failure();
   }
-  return ObservedModel(module, pass.str(), std::move(*model));
+  return ObservedModel(module, pass.str(), std::move(*model),
+                       options.quantizerInputsAsArguments.size(),
+                       options.keepQuantizers);
 }
 
 FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
@@ -119,10 +142,10 @@ FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
 
 FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
                                                 int64_t numSamples) {
-  if (model->inputs().size() != 1) {
+  if (model->inputs().size() != 1 + numExtraInputs) {
     mlir::emitError(module.getLoc())
         << pass << ": @" << model->entryName() << " takes "
-        << model->inputs().size()
+        << model->inputs().size() - numExtraInputs
         << " inputs; calibration-data gives exactly one";
     return failure();
   }
@@ -177,7 +200,9 @@ FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
 
 LogicalResult
 ObservedModel::run(const HostArray &data, int64_t batchSize,
-                   function_ref<LogicalResult(ObservedBatch &)> onBatch) {
+                   function_ref<LogicalResult(ObservedBatch &)> onBatch,
+                   ArrayRef<HostArrayView> extraInputs) {
+  assert(extraInputs.size() == numExtraInputs && "one value per argument");
   int64_t total = data.shape[0];
   int64_t staticBatch = model->inputs()[0].shape[0];
   bool isStatic = !ShapedType::isDynamic(staticBatch);
@@ -199,12 +224,14 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
       std::memcpy(padded.bytes.data(), bytes, rows * rowBytes);
       bytes = padded.bytes.data();
     }
-    HostArrayView view{data.kind, shape, bytes};
-    auto outputs = model->run(view);
+    SmallVector<HostArrayView> inputs = {
+        HostArrayView{data.kind, shape, bytes}};
+    inputs.append(extraInputs.begin(), extraInputs.end());
+    auto outputs = model->run(inputs);
     if (!outputs) {
       mlir::emitError(module.getLoc())
-          << pass << ": running the float model failed: "
-          << llvm::toString(outputs.takeError());
+          << pass << ": running the " << (quantized ? "quantized" : "float")
+          << " model failed: " << llvm::toString(outputs.takeError());
       return failure();
     }
     ObservedBatch observed{first, rows, shape[0], *outputs};

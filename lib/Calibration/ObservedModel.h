@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // The part the calibration passes share: a clone of the module with every
-// qnt.fake_quant bypassed whose entry function returns chosen tensors,
+// qnt.fake_quant bypassed (or, for qnt-adaround's quantized inputs, the
+// calibrated ones kept) whose entry function returns chosen tensors,
 // JIT-compiled by JitModel and run over .npy calibration data in batches,
 // handing each batch's observed tensors to a callback. Diagnostics name the
 // pass that uses it.
@@ -15,6 +16,7 @@
 #ifndef QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
 #define QUANTOPT_LIB_CALIBRATION_OBSERVEDMODEL_H
 
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 #include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
 #include "quant-opt/Execution/Evaluate.h"
 #include "quant-opt/Execution/JitModel.h"
@@ -50,14 +52,28 @@ struct ObservedBatch {
   bool padded() const { return rows < batch; }
 };
 
+/// How the clone of an ObservedModel differs from the float model.
+struct ObservedModelOptions {
+  /// Keep the calibrated qnt.fake_quant ops (the quantized model; the
+  /// uncalibrated ones are still bypassed) and return the observed values as
+  /// they are, instead of bypassing every quantizer and looking through
+  /// quantizers.
+  bool keepQuantizers = false;
+  /// Quantizers (of `module`) whose input becomes a new argument of the
+  /// entry function, after the data input, in this order: their input is
+  /// passed to run() as `extraInputs`.
+  ArrayRef<FakeQuantOp> quantizerInputsAsArguments;
+};
+
 class ObservedModel {
 public:
-  /// Clones `module` with every qnt.fake_quant bypassed, makes `entry`
-  /// return `values` (tensors of `module`, looking through quantizers) and
-  /// compiles it. `pass` prefixes diagnostics. Failure after a diagnostic.
-  static FailureOr<ObservedModel> compile(ModuleOp module, func::FuncOp entry,
-                                          ArrayRef<Value> values,
-                                          StringRef pass);
+  /// Clones `module` with every qnt.fake_quant bypassed (see `options`),
+  /// makes `entry` return `values` (tensors of `module`, looking through
+  /// quantizers) and compiles it. `pass` prefixes diagnostics. Failure after
+  /// a diagnostic.
+  static FailureOr<ObservedModel>
+  compile(ModuleOp module, func::FuncOp entry, ArrayRef<Value> values,
+          StringRef pass, const ObservedModelOptions &options = {});
 
   /// Reads `path` (.npy): failure after a diagnostic at `module`.
   static FailureOr<quantopt::HostArray>
@@ -72,19 +88,26 @@ public:
   /// Runs `data` in batches of `batchSize` (the static batch dim if the
   /// input has one; the last batch is then zero-padded), calling `onBatch`
   /// after each and printing progress to stderr. Stops at the first failure.
+  /// `extraInputs` are the values of the arguments made from quantizer
+  /// inputs (ObservedModelOptions), the same for every batch.
   LogicalResult run(const quantopt::HostArray &data, int64_t batchSize,
-                    function_ref<LogicalResult(ObservedBatch &)> onBatch);
+                    function_ref<LogicalResult(ObservedBatch &)> onBatch,
+                    ArrayRef<quantopt::HostArrayView> extraInputs = {});
 
   quantopt::JitModel &jit() { return *model; }
 
 private:
   ObservedModel(ModuleOp module, std::string pass,
-                std::unique_ptr<quantopt::JitModel> model)
-      : module(module), pass(std::move(pass)), model(std::move(model)) {}
+                std::unique_ptr<quantopt::JitModel> model,
+                size_t numExtraInputs, bool quantized)
+      : module(module), pass(std::move(pass)), model(std::move(model)),
+        numExtraInputs(numExtraInputs), quantized(quantized) {}
 
   ModuleOp module;
   std::string pass;
   std::unique_ptr<quantopt::JitModel> model;
+  size_t numExtraInputs = 0;
+  bool quantized = false;
 };
 
 } // namespace mlir::qnt

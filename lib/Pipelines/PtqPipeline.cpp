@@ -13,7 +13,7 @@
 //   qnt-propagate-ranges                           (grid groups; data-free
 //                                                   ranges from BN statistics)
 //   qnt-set-ranges{weight-range, act-range}        (range setting)
-//   qnt-adaround{calibration-data}                 (with data, adaround=true)
+//   qnt-adaround{calibration-data, input}          (with data, adaround=true)
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
 //   qnt-quantize                                   (if quantize=true)
@@ -41,6 +41,12 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
       correction != "auto") {
     errors << "bias-correction must be none, analytic or auto, not '"
            << correction << "'";
+    return failure();
+  }
+  StringRef adaroundInput = options.adaroundInput;
+  if (adaroundInput != "quantized" && adaroundInput != "float") {
+    errors << "adaround-input must be quantized or float, not '"
+           << adaroundInput << "'";
     return failure();
   }
   bool hasData = !options.calibrationData.empty();
@@ -74,11 +80,12 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
           .str();
   bool adaround = hasData && options.adaround;
   if (adaround)
-    pipeline += llvm::formatv(",qnt-adaround{{calibration-data={0} "
-                              "iterations={1}}",
-                              options.calibrationData.getValue(),
-                              options.adaroundIterations.getValue())
-                    .str();
+    pipeline +=
+        llvm::formatv(",qnt-adaround{{calibration-data={0} "
+                      "iterations={1} input={2}}",
+                      options.calibrationData.getValue(),
+                      options.adaroundIterations.getValue(), adaroundInput)
+            .str();
   // As AIMET, no bias correction on top of AdaRound (it already minimises
   // the layer's output error, mean included).
   if (correction == "analytic" || (correction == "auto" && !hasData))

@@ -224,33 +224,54 @@ static void addGram(ArrayRef<double> patches, int64_t p, int64_t k,
        patches.data(), k, 1.0, gram, k);
 }
 
-void mlir::qnt::accumulateConvGram(const float *input,
-                                   const ConvGeometry &geometry,
+void mlir::qnt::extractConvPatches(const float *input,
+                                   const ConvGeometry &geometry, int64_t group,
                                    ArrayRef<int64_t> positions,
-                                   MutableArrayRef<double> gram) {
+                                   MutableArrayRef<double> patches) {
   const ConvGeometry &g = geometry;
   int64_t cg = g.channels / g.groups;
   int64_t k = g.patchSize();
   int64_t p = static_cast<int64_t>(positions.size());
-  assert(static_cast<int64_t>(gram.size()) == g.groups * k * k);
-  std::vector<double> patches(p * k);
-  for (int64_t group = 0; group < g.groups; ++group) {
-    for (int64_t i = 0; i < p; ++i) {
-      int64_t oy = positions[i] / g.outW, ox = positions[i] % g.outW;
-      double *patch = patches.data() + i * k;
-      for (int64_t c = 0; c < cg; ++c) {
-        const float *plane = input + (group * cg + c) * g.height * g.width;
-        for (int64_t ky = 0; ky < g.kernelH; ++ky) {
-          int64_t y = oy * g.strideH + ky * g.dilationH - g.padTop;
-          for (int64_t kx = 0; kx < g.kernelW; ++kx) {
-            int64_t x = ox * g.strideW + kx * g.dilationW - g.padLeft;
-            bool inside = y >= 0 && y < g.height && x >= 0 && x < g.width;
-            patch[(c * g.kernelH + ky) * g.kernelW + kx] =
-                inside ? plane[y * g.width + x] : 0.0;
-          }
+  assert(static_cast<int64_t>(patches.size()) == p * k);
+  for (int64_t i = 0; i < p; ++i) {
+    int64_t oy = positions[i] / g.outW, ox = positions[i] % g.outW;
+    double *patch = patches.data() + i * k;
+    for (int64_t c = 0; c < cg; ++c) {
+      const float *plane = input + (group * cg + c) * g.height * g.width;
+      for (int64_t ky = 0; ky < g.kernelH; ++ky) {
+        int64_t y = oy * g.strideH + ky * g.dilationH - g.padTop;
+        for (int64_t kx = 0; kx < g.kernelW; ++kx) {
+          int64_t x = ox * g.strideW + kx * g.dilationW - g.padLeft;
+          bool inside = y >= 0 && y < g.height && x >= 0 && x < g.width;
+          patch[(c * g.kernelH + ky) * g.kernelW + kx] =
+              inside ? plane[y * g.width + x] : 0.0;
         }
       }
     }
+  }
+}
+
+void mlir::qnt::extractRowPatches(const float *data,
+                                  ArrayRef<int64_t> rowOffsets, int64_t k,
+                                  int64_t colStride,
+                                  MutableArrayRef<double> patches) {
+  int64_t p = static_cast<int64_t>(rowOffsets.size());
+  assert(static_cast<int64_t>(patches.size()) == p * k);
+  for (int64_t i = 0; i < p; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      patches[i * k + j] = data[rowOffsets[i] + j * colStride];
+}
+
+void mlir::qnt::accumulateConvGram(const float *input,
+                                   const ConvGeometry &geometry,
+                                   ArrayRef<int64_t> positions,
+                                   MutableArrayRef<double> gram) {
+  int64_t k = geometry.patchSize();
+  int64_t p = static_cast<int64_t>(positions.size());
+  assert(static_cast<int64_t>(gram.size()) == geometry.groups * k * k);
+  std::vector<double> patches(p * k);
+  for (int64_t group = 0; group < geometry.groups; ++group) {
+    extractConvPatches(input, geometry, group, positions, patches);
     addGram(patches, p, k, gram.data() + group * k * k);
   }
 }
@@ -262,9 +283,7 @@ void mlir::qnt::accumulateRowGram(const float *data,
   assert(static_cast<int64_t>(gram.size()) == k * k);
   int64_t p = static_cast<int64_t>(rowOffsets.size());
   std::vector<double> patches(p * k);
-  for (int64_t i = 0; i < p; ++i)
-    for (int64_t j = 0; j < k; ++j)
-      patches[i * k + j] = data[rowOffsets[i] + j * colStride];
+  extractRowPatches(data, rowOffsets, k, colStride, patches);
   addGram(patches, p, k, gram.data());
 }
 
@@ -296,6 +315,44 @@ double mlir::qnt::gramReconstructionError(ArrayRef<float> d, int64_t rows,
   double error = 0.0;
   for (int64_t i = 0; i < rows * k; ++i)
     error += static_cast<double>(d[i]) * static_cast<double>(dg[i]);
+  return error;
+}
+
+double ReconstructionLoss::evaluate(ArrayRef<float> d,
+                                    MutableArrayRef<float> grad) const {
+  assert(static_cast<int64_t>(d.size()) == rows * k &&
+         (grad.empty() || static_cast<int64_t>(grad.size()) == rows * k));
+  if (!direct) {
+    std::vector<float> local;
+    MutableArrayRef<float> dg = grad;
+    if (dg.empty()) {
+      local.resize(rows * k);
+      dg = local;
+    }
+    // tr(D A D^T), with dg = D A.
+    double error = gramReconstructionError(d, rows, k, gram, dg);
+    if (!cross.empty())
+      for (int64_t i = 0; i < rows * k; ++i)
+        error += 2.0 * static_cast<double>(d[i]) * cross[i];
+    error += constant;
+    if (!grad.empty())
+      for (int64_t i = 0; i < rows * k; ++i)
+        grad[i] = 2.0f * (dg[i] + (cross.empty() ? 0.0f : cross[i]));
+    return error;
+  }
+  // E^T = X^T D^T + R^T (P x rows, both scaled by 1 / sqrt(P)).
+  std::vector<float> e(samples * rows);
+  if (!residual.empty())
+    std::copy(residual.begin(), residual.end(), e.begin());
+  gemm(false, true, samples, rows, k, 1.0f, patches.data(), k, d.data(), k,
+       residual.empty() ? 0.0f : 1.0f, e.data(), rows);
+  double error = 0.0;
+  for (float x : e)
+    error += static_cast<double>(x) * x;
+  // dE/dD = 2 E X^T: (rows x P) (P x k).
+  if (!grad.empty())
+    gemm(true, false, rows, k, samples, 2.0f, e.data(), rows, patches.data(), k,
+         0.0f, grad.data(), k);
   return error;
 }
 

@@ -8,7 +8,9 @@
 // and optimises against: im2col Grams of convolutions (strides, padding,
 // dilation, groups) and row Grams of matmul inputs against naive sums of
 // outer products, hand-computed small cases, and tr(D G D^T) against
-// ||D X||_F^2 on both the naive and the BLAS path.
+// ||D X||_F^2 on both the naive and the BLAS path; ReconstructionLoss on
+// quantized inputs (Gram form with its cross term, and the direct form)
+// against ||(W + D) X - W Y||^2 / P and its gradient.
 //
 //===----------------------------------------------------------------------===//
 
@@ -148,4 +150,112 @@ TEST(AdaRoundGram, ReconstructionError) {
   checkReconstruction(1, 9, 20);   // naive path (depthwise 3x3)
   checkReconstruction(3, 4, 7);    // naive path
   checkReconstruction(16, 72, 50); // BLAS path
+}
+
+/// ReconstructionLoss on quantized inputs: with X (k x P) the inputs the
+/// rounded layer sees, Y its float inputs and W its float weights, the Gram
+/// form (A, B, c built as qnt-adaround builds them) and the direct form
+/// both give ||(W + D) X - W Y||^2 / P and its gradient 2 ((W + D) X - W Y)
+/// X^T / P, computed naively here.
+static void checkQuantizedLoss(int64_t rows, int64_t k, int64_t p) {
+  std::mt19937 rng(rows * 131 + k * 7 + p);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> x(k * p), y(k * p), w(rows * k), d(rows * k);
+  for (int64_t i = 0; i < k * p; ++i) {
+    y[i] = u(rng);
+    x[i] = y[i] + 0.1f * u(rng); // the quantized input: near the float one
+  }
+  for (float &v : w)
+    v = u(rng);
+  for (float &v : d)
+    v = 0.1f * u(rng);
+  // Naive: E = ||(W + D) X - W Y||^2 / P, its gradient in D.
+  std::vector<double> residual(rows * p);
+  double expected = 0.0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < p; ++j) {
+      double v = 0.0;
+      for (int64_t l = 0; l < k; ++l)
+        v += (double(w[r * k + l]) + d[r * k + l]) * x[l * p + j] -
+             double(w[r * k + l]) * y[l * p + j];
+      residual[r * p + j] = v;
+      expected += v * v / p;
+    }
+  std::vector<double> expectedGrad(rows * k, 0.0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t l = 0; l < k; ++l)
+      for (int64_t j = 0; j < p; ++j)
+        expectedGrad[r * k + l] += 2.0 * residual[r * p + j] * x[l * p + j] / p;
+
+  // T = W Y (rows x P), X X^T, X T^T, ||T||^2 in double.
+  std::vector<double> t(rows * p, 0.0), gxx(k * k, 0.0), xt(k * rows, 0.0);
+  double tnorm = 0.0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < p; ++j) {
+      for (int64_t l = 0; l < k; ++l)
+        t[r * p + j] += double(w[r * k + l]) * y[l * p + j];
+      tnorm += t[r * p + j] * t[r * p + j];
+    }
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t j = 0; j < p; ++j) {
+      for (int64_t b = 0; b < k; ++b)
+        gxx[a * k + b] += double(x[a * p + j]) * x[b * p + j];
+      for (int64_t r = 0; r < rows; ++r)
+        xt[a * rows + r] += double(x[a * p + j]) * t[r * p + j];
+    }
+  ReconstructionLoss gram;
+  gram.rows = rows;
+  gram.k = k;
+  gram.gram.resize(k * k);
+  gram.cross.resize(rows * k);
+  for (int64_t i = 0; i < k * k; ++i)
+    gram.gram[i] = float(gxx[i] / p);
+  double quadratic = 0.0, linear = 0.0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t l = 0; l < k; ++l) {
+      double wg = 0.0;
+      for (int64_t m = 0; m < k; ++m)
+        wg += double(w[r * k + m]) * gxx[m * k + l];
+      gram.cross[r * k + l] = float((wg - xt[l * rows + r]) / p);
+      quadratic += wg * w[r * k + l];
+      linear += double(w[r * k + l]) * xt[l * rows + r];
+    }
+  gram.constant = (quadratic - 2.0 * linear + tnorm) / p;
+
+  ReconstructionLoss direct;
+  direct.rows = rows;
+  direct.k = k;
+  direct.direct = true;
+  direct.samples = p;
+  double scale = 1.0 / std::sqrt(double(p));
+  direct.patches.resize(p * k);
+  direct.residual.resize(p * rows);
+  for (int64_t j = 0; j < p; ++j) {
+    for (int64_t l = 0; l < k; ++l)
+      direct.patches[j * k + l] = float(x[l * p + j] * scale);
+    for (int64_t r = 0; r < rows; ++r) {
+      double wx = 0.0;
+      for (int64_t l = 0; l < k; ++l)
+        wx += double(w[r * k + l]) * x[l * p + j];
+      direct.residual[j * rows + r] = float((wx - t[r * p + j]) * scale);
+    }
+  }
+
+  for (const ReconstructionLoss *loss : {&gram, &direct}) {
+    std::vector<float> grad(rows * k);
+    double error = loss->evaluate(d, grad);
+    EXPECT_NEAR(error, expected, 1e-3 * expected)
+        << (loss->direct ? "direct " : "gram ") << rows << "x" << k << "x" << p;
+    for (int64_t i = 0; i < rows * k; ++i)
+      EXPECT_NEAR(grad[i], expectedGrad[i],
+                  1e-3 * (1.0 + std::abs(expectedGrad[i])))
+          << (loss->direct ? "direct " : "gram ") << i;
+    EXPECT_NEAR(loss->evaluate(d), error, 1e-9 * (1.0 + error));
+  }
+}
+
+TEST(AdaRoundGram, QuantizedInputLoss) {
+  checkQuantizedLoss(1, 9, 20);   // depthwise-like
+  checkQuantizedLoss(5, 40, 12);  // 2 P < k: the direct form's case
+  checkQuantizedLoss(16, 72, 50); // BLAS path
 }

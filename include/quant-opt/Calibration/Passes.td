@@ -113,40 +113,88 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
     Layers: every `qnt.conv2d` and `qnt.matmul` of the entry function whose
     weight (`rhs` for matmul, rank 2) is a calibrated `qnt.fake_quant` of an
     f32 `arith.constant`, per tensor or per output channel (`axis` 0 for
-    conv2d and for a `transpose_rhs` matmul, 1 otherwise). Activation
-    quantizers are ignored: the layers' float inputs are observed on a clone
-    with every quantizer bypassed (like `qnt-calibrate`).
+    conv2d and for a `transpose_rhs` matmul, 1 otherwise).
 
-    1. One run over the first `num-samples` samples of `calibration-data`
-       accumulates per layer (per group for grouped convolutions) the Gram
-       matrix `G = X X^T / P` of its input patches: `K = C_in/groups * kH *
-       kW` (conv2d, im2col) or `K` (matmul) by `P` positions, of which
-       `positions-per-sample` random ones per sample (`seed`; 0: all).
+    The objective of a layer with float weights `W` (O x K per group; `K =
+    C_in/groups * kH * kW` for conv2d, im2col, or `K` for matmul) is the
+    squared error of its output, summed over channels and averaged over `P`
+    input positions (AIMET's reconstruction loss): with `X` (K x P) the
+    input patches the rounded layer sees and `T` (O x P) the output it
+    should give,
+
+        E(W') = ||W' X - T||^2 / P.
+
+    `input` chooses them:
+
+    - `float`: `X = Y`, the layer's input in the float model (every
+      quantizer bypassed, as in `qnt-calibrate`), and `T = W Y`;
+    - `quantized` (the default; AIMET's and the paper's "asymmetric"
+      reconstruction): `X` is the layer's input in the quantized model
+      (every calibrated quantizer active: the input and activation
+      quantizers, and the weight quantizers of the layers before it, whose
+      weights are already rounded), while the target stays the float
+      layer's output on float inputs, `T = W Y`. The rounding then also
+      compensates the error of the layers before it. Unlike the paper's
+      asymmetric reconstruction, the error is that of the pre-activation
+      output (a fused activation is not applied to `W' X` and `T`).
+
+    With `D = W' - W` and `R = W X - T` (0 for float inputs):
+
+        E = ||D X + R||^2 / P = tr(D A D^T) + 2 <D, B> + c,
+        A = X X^T / P,  B = R X^T / P = (W X X^T - T X^T) / P,
+        c = ||R||^2 / P = (tr(W X X^T W^T) - 2 tr(W X T^T) + ||T||^2) / P,
+        dE/dD = 2 (D A + B).
+
+    `Y` and `X` are the patches at the same positions: `positions-per-sample`
+    random ones per sample (`seed`; 0: all) of the first `num-samples`
+    samples of `calibration-data`.
+
+    1. Statistics. The float model runs once over the samples. For float
+       inputs it accumulates per layer (per group) the Gram matrix `X X^T`
+       (K x K). For quantized inputs it records the positions and the
+       target `T = W Y` there (O x P floats per layer; `Y` itself is not
+       kept); then the quantized model, compiled once with the weights of
+       the layers as arguments, runs once per *wave* of layers: the layers
+       whose input depends on no layer not yet rounded (wave 1: the layers
+       fed by the network input; wave n: the layers fed by a layer of wave
+       n-1 at most). One run gives every layer of the wave its `X X^T`,
+       `X T^T` (K x O) and `||T||^2`, i.e. `A`, `B` and `c`; the wave's
+       layers are then rounded and the next run sees their new weights.
+       When `2 P < K` (few positions, long patches: e.g. a rank-2 matmul on
+       fewer samples than half its inputs) the layer keeps `X^T` and `R^T`
+       themselves (P x K, P x O) instead: evaluating `E` costs `2 O K P`
+       instead of `O K^2` (the direct form).
     2. Per layer, `V` (one per weight) starts at `h(V) = frac(W / s)` and
        `iterations` Adam steps (`learning-rate`) minimise
-       `tr(D G D^T) + reg-weight * sum(1 - |2 h(V) - 1|^beta)` with `D =
-       W_soft - W` (the squared error of the layer's output summed over
-       channels, averaged over positions: AIMET's reconstruction loss),
+       `E(W_soft) + reg-weight * sum(1 - |2 h(V) - 1|^beta)`, with
        `W_soft = s * (clamp(floor(W/s) + h(V) + z, q_min, q_max) - z)`,
        `h` the rectified sigmoid and
        `beta` annealed from 20 to 2 (cosine) after a warm start of
        `warm-start` of the iterations without the regulariser
-       (AdaRoundMath.h).
+       (AdaRoundMath.h). The weights whose `h(V)` ends strictly between 0
+       and 1 are counted in `num-undecided`.
     3. The weight constant becomes `W_hat = f32(q - z) * f32(s)` with `q =
        clamp(floor(W/s) + [V >= 0] + z, q_min, q_max)`: on the grid, so the
        unchanged quantizer reproduces it bitwise (checked; a weight where it
        would not is replaced by the quantizer's output and counted in
        `num-adjusted`).
 
-    Progress on stderr, one line per layer with the reconstruction error
-    `tr(D G D^T)` (of the layer's pre-activation output) of rounding to
-    nearest and of AdaRound.
+    Uncalibrated quantizers (no `scale`) are bypassed in the quantized
+    model too.
+
+    Progress on stderr: one line per wave (quantized inputs) and per layer
+    with the reconstruction error `E` (of the layer's pre-activation
+    output, on the inputs of `input`) of rounding to nearest and of
+    AdaRound, and a summary with the time spent compiling, gathering
+    statistics and rounding.
 
     Errors: as `qnt-calibrate` (missing or bad data, non-finite values),
-    a per-channel weight quantizer along a non-output axis, bad options.
+    a per-channel weight quantizer along a non-output axis, bad options
+    (`input` other than `float` or `quantized`).
     No layer to optimise: a warning, the module unchanged.
 
-    Before (`--qnt-adaround="calibration-data=x.npy"`, every sample of
+    Before (`--qnt-adaround="calibration-data=x.npy"`, no quantizer before
+    the layer, so its quantized and float inputs agree; every sample of
     `x.npy` being `[1.0, 1.0]`, so the layer's output is `0.3 + 0.4 = 0.7`;
     rounding to nearest gives `[[0], [0]]` and the output `0`, an error of
     `0.7^2 = 0.49`):
@@ -188,11 +236,17 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
            "Seed of the position sampling">,
     Option<"warmStart", "warm-start", "double", "0.2",
            "Fraction of the iterations without the regulariser">,
+    Option<"inputMode", "input", "std::string", "\"quantized\"",
+           "The layer inputs the rounding is fitted on: float (the float "
+           "model's) or quantized (the quantized model's, the layers before "
+           "already rounded)">,
     Option<"entry", "entry", "std::string", "",
            "The function to run (default: main, or the only public function)">
   ];
   let statistics = [
     Statistic<"numLayers", "num-layers", "Number of layers rounded">,
+    Statistic<"numUndecided", "num-undecided",
+              "Number of weights whose h(V) ended strictly between 0 and 1">,
     Statistic<"numChanged", "num-changed",
               "Number of weights rounded differently from nearest">,
     Statistic<"numAdjusted", "num-adjusted",

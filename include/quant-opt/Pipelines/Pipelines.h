@@ -75,6 +75,12 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       *this, "adaround-iterations",
       llvm::cl::desc("Optimisation steps of AdaRound per layer"),
       llvm::cl::init(10000)};
+  Option<std::string> adaroundInput{
+      *this, "adaround-input",
+      llvm::cl::desc("The layer inputs AdaRound fits the rounding on: "
+                     "quantized (the quantized model's, AIMET's and the "
+                     "paper's asymmetric reconstruction) or float"),
+      llvm::cl::init("quantized")};
   Option<std::string> biasCorrection{
       *this, "bias-correction",
       llvm::cl::desc("none, analytic, or auto: analytic when neither "

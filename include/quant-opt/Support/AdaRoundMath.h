@@ -149,6 +149,22 @@ struct ConvGeometry {
   int64_t patchSize() const { return channels / groups * kernelH * kernelW; }
 };
 
+/// Writes to `patches` (positions.size() x K, row-major) the im2col patches
+/// of group `group` of the sample `input` (C x H x W, row-major) at the
+/// output positions `positions` (oy * outW + ox). Patch element c * kH * kW +
+/// ky * kW + kx is input[group * C/groups + c, oy * sH + ky * dH - padTop, ox
+/// * sW + kx * dW - padLeft] (0 outside the image), matching the weight's row
+/// layout.
+void extractConvPatches(const float *input, const ConvGeometry &geometry,
+                        int64_t group, ArrayRef<int64_t> positions,
+                        MutableArrayRef<double> patches);
+
+/// Writes to `patches` (rowOffsets.size() x k, row-major) the rows of a
+/// matrix that start at data[rowOffsets[i]] with elements `colStride` apart.
+void extractRowPatches(const float *data, ArrayRef<int64_t> rowOffsets,
+                       int64_t k, int64_t colStride,
+                       MutableArrayRef<double> patches);
+
 /// Adds to `gram` (groups Grams of K x K, row-major, one after the other)
 /// the outer products x x^T of the im2col patches of the sample `input` (C x
 /// H x W, row-major) at the output positions `positions` (oy * outW + ox).
@@ -170,6 +186,38 @@ void accumulateRowGram(const float *data, ArrayRef<int64_t> rowOffsets,
 double gramReconstructionError(ArrayRef<float> d, int64_t rows, int64_t k,
                                ArrayRef<float> gram,
                                MutableArrayRef<float> dg = {});
+
+/// AdaRound's objective for one (group of a) layer with weights W (rows x k)
+/// as a function of D = W' - W, W' the rounded weights. With X (k x P) the
+/// input patches the rounded layer sees and T (rows x P) the output it should
+/// produce, and R = W X - T:
+///
+///   E(D) = ||W' X - T||^2 / P = ||D X + R||^2 / P
+///        = tr(D A D^T) + 2 <D, B> + c,
+///   A = X X^T / P,  B = R X^T / P = (W X X^T - T X^T) / P,
+///   c = ||R||^2 / P = (tr(W X X^T W^T) - 2 tr(W X T^T) + ||T||^2) / P,
+///   dE/dD = 2 (D A + B).
+///
+/// Float inputs (T = W X): R = 0, so B = 0 and c = 0. The Gram form keeps A
+/// (k x k), B and c; the direct form keeps X^T / sqrt(P) (P x k) and R^T /
+/// sqrt(P) (P x rows; empty when R = 0) and costs 2 rows k P per evaluation
+/// instead of rows k^2: cheaper when 2 P < k.
+struct ReconstructionLoss {
+  int64_t rows = 0, k = 0;
+  bool direct = false;
+  /// Gram form.
+  std::vector<float> gram;  // A, k x k
+  std::vector<float> cross; // B, rows x k; empty: 0
+  double constant = 0.0;    // c
+  /// Direct form.
+  int64_t samples = 0;         // P
+  std::vector<float> patches;  // X^T / sqrt(P), P x k
+  std::vector<float> residual; // R^T / sqrt(P), P x rows; empty: 0
+
+  /// E(D) for D (rows x k, row-major); writes dE/dD to `grad` when it is not
+  /// empty.
+  double evaluate(ArrayRef<float> d, MutableArrayRef<float> grad = {}) const;
+};
 
 //===----------------------------------------------------------------------===//
 // Adam
