@@ -748,68 +748,6 @@ LogicalResult FakeQuantOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// Annotations
-//===----------------------------------------------------------------------===//
-
-/// A range [lo, hi] of finite values with lo <= hi (`label`).
-static LogicalResult verifyRange(Operation *op, StringRef label, double lo,
-                                 double hi) {
-  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
-    return op->emitOpError() << "needs finite min <= max, got [" << lo << ", "
-                             << hi << "] (" << label << ")";
-  return success();
-}
-
-LogicalResult AssumeRangeOp::verify() {
-  // assume_range_c1
-  return verifyRange(*this, "assume_range_c1", getMin().convertToDouble(),
-                     getMax().convertToDouble());
-}
-
-LogicalResult StatsOp::verify() {
-  // stats_c1: a finite range over at least one element.
-  if (failed(verifyRange(*this, "stats_c1", getMin().convertToDouble(),
-                         getMax().convertToDouble())))
-    return failure();
-  if (getCount() < 1)
-    return emitOpError("count must be at least 1 (stats_c1)");
-  // stats_c2: the histogram has bins, non-negative counts summing to count.
-  if (std::optional<ArrayRef<int64_t>> hist = getHistogram()) {
-    int64_t total = 0;
-    for (int64_t c : *hist) {
-      if (c < 0)
-        return emitOpError("histogram counts must be non-negative (stats_c2)");
-      total += c;
-    }
-    if (hist->empty() || total != getCount())
-      return emitOpError() << "histogram has " << hist->size()
-                           << " bins holding " << total
-                           << " elements, but count is " << getCount()
-                           << " (stats_c2)";
-  }
-  // stats_c3: per-channel statistics name an existing axis and have one
-  // entry per channel.
-  bool anyChannel = getChannelMin() || getChannelMax() || getChannelMean();
-  std::optional<int64_t> axis = getChannelAxis();
-  if (anyChannel && !axis)
-    return emitOpError("per-channel statistics need channel_axis (stats_c3)");
-  if (!axis)
-    return success();
-  auto type = getInput().getType();
-  if (*axis < 0 || *axis >= type.getRank())
-    return emitOpError() << "channel_axis " << *axis << " is not in [0, "
-                         << type.getRank() << ") (stats_c3)";
-  int64_t dim = type.getDimSize(*axis);
-  for (std::optional<ArrayRef<double>> values :
-       {getChannelMin(), getChannelMax(), getChannelMean()})
-    if (values && !ShapedType::isDynamic(dim) &&
-        static_cast<int64_t>(values->size()) != dim)
-      return emitOpError() << "per-channel statistics have " << values->size()
-                           << " entries for " << dim << " channels (stats_c3)";
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // Custom directives
 //===----------------------------------------------------------------------===//
 
