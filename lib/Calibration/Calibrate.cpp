@@ -7,8 +7,10 @@
 // qnt-calibrate: runs the float model (ObservedModel: a clone with every
 // qnt.fake_quant bypassed, returning the observed tensors) over calibration
 // data with the JIT, accumulates min/max/count, a single-pass histogram and
-// per-channel min/max/mean per observed tensor with memory bounded by one
-// batch, and inserts them as qnt.stats between each tensor and its quantizers.
+// per-channel min/max/mean per observed tensor, and for the logits a uniform
+// sample of at most `logit-samples` rows (reservoir sampling), with memory
+// bounded by one batch, and inserts them as qnt.stats between each tensor and
+// its quantizers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 
 #include "quant-opt/Calibration/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+#include "quant-opt/Dialect/Qnt/Transforms/Logits.h"
 #include "quant-opt/Support/RangeSetting.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -27,6 +30,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <random>
 
 namespace mlir::qnt {
 #define GEN_PASS_DEF_QNTCALIBRATEPASS
@@ -53,6 +57,14 @@ struct Observer {
   int64_t channels = 0;
   SmallVector<double> channelMin, channelMax, channelSum;
   SmallVector<int64_t> channelCount;
+  /// Sample rows along the last dim (logits): at most `sampleCapacity`
+  /// rows of `classes` values, a uniform sample of the `rowsSeen` rows so
+  /// far (reservoir sampling, Algorithm R, with a fixed seed).
+  int64_t sampleCapacity = 0;
+  int64_t classes = 0;
+  int64_t rowsSeen = 0;
+  std::vector<float> samples;
+  std::mt19937_64 rng{0x5eed};
 
   /// Adds `n` elements (C order, shape `shape` with the first dim cut to the
   /// observed rows). Returns the flat index of the first non-finite element,
@@ -113,6 +125,29 @@ int64_t Observer::add(const T *data, int64_t n, ArrayRef<int64_t> shape,
   for (int64_t i = 0; i < n; ++i)
     ++hist.counts[hist.binOf(static_cast<double>(data[i]))];
   count += n;
+
+  // Pass 3: the sample rows.
+  if (sampleCapacity > 0 && !shape.empty() && shape.back() > 0) {
+    classes = shape.back();
+    for (int64_t row = 0; row < n / classes; ++row) {
+      int64_t slot = static_cast<int64_t>(samples.size()) / classes;
+      if (slot >= sampleCapacity) {
+        // Keep the row with probability capacity / rows seen.
+        slot =
+            static_cast<int64_t>(rng() % static_cast<uint64_t>(rowsSeen + 1));
+        if (slot >= sampleCapacity) {
+          ++rowsSeen;
+          continue;
+        }
+      } else {
+        samples.resize(samples.size() + classes);
+      }
+      ++rowsSeen;
+      for (int64_t j = 0; j < classes; ++j)
+        samples[slot * classes + j] =
+            static_cast<float>(data[row * classes + j]);
+    }
+  }
   return -1;
 }
 
@@ -210,6 +245,25 @@ LogicalResult CalibratePass::run(ObservedModel &model, const HostArray &data,
   });
 }
 
+/// The sample rows of `observer` as a rows x classes f32 attribute, or null.
+/// Values are rounded into [min, max] (an f64 tensor's value may round to an
+/// f32 just outside).
+static DenseElementsAttr samplesAttr(Observer &observer) {
+  if (observer.samples.empty())
+    return {};
+  for (float &v : observer.samples) {
+    while (static_cast<double>(v) > observer.max)
+      v = std::nextafter(v, -std::numeric_limits<float>::infinity());
+    while (static_cast<double>(v) < observer.min)
+      v = std::nextafter(v, std::numeric_limits<float>::infinity());
+  }
+  int64_t rows =
+      static_cast<int64_t>(observer.samples.size()) / observer.classes;
+  auto type = RankedTensorType::get(
+      {rows, observer.classes}, Float32Type::get(observer.value.getContext()));
+  return DenseElementsAttr::get(type, ArrayRef<float>(observer.samples));
+}
+
 void CalibratePass::materialize(Observer &observer) {
   Value value = observer.value;
   OpBuilder builder(&getContext());
@@ -233,7 +287,8 @@ void CalibratePass::materialize(Observer &observer) {
                  : DenseF64ArrayAttr(),
       perChannel ? builder.getDenseF64ArrayAttr(observer.channelMax)
                  : DenseF64ArrayAttr(),
-      perChannel ? builder.getDenseF64ArrayAttr(means) : DenseF64ArrayAttr());
+      perChannel ? builder.getDenseF64ArrayAttr(means) : DenseF64ArrayAttr(),
+      samplesAttr(observer));
   for (FakeQuantOp quantizer : observer.quantizers)
     quantizer.getInputMutable().assign(stats.getResult());
 }
@@ -246,12 +301,13 @@ void CalibratePass::runOnOperation() {
                     "qnt-calibrate needs calibration-data=<file.npy>");
     return signalPassFailure();
   }
-  if (batchSize < 1 || bins < 1 || channelAxis < 0) {
+  if (batchSize < 1 || bins < 1 || channelAxis < 0 || logitSamples < 0) {
     mlir::emitError(module.getLoc())
         << "qnt-calibrate: batch-size (" << static_cast<int64_t>(batchSize)
         << ") and bins (" << static_cast<int64_t>(bins)
         << ") must be positive and channel-axis ("
-        << static_cast<int64_t>(channelAxis) << ") non-negative";
+        << static_cast<int64_t>(channelAxis) << ") and logit-samples ("
+        << static_cast<int64_t>(logitSamples) << ") non-negative";
     return signalPassFailure();
   }
   func::FuncOp function =
@@ -275,6 +331,10 @@ void CalibratePass::runOnOperation() {
     values.push_back(value);
     ordered.push_back(&observer);
     auto type = cast<ShapedType>(value.getType());
+    if (type.getRank() >= 1 && llvm::any_of(observer.quantizers, [](auto q) {
+          return isLogitsQuantizer(q);
+        }))
+      observer.sampleCapacity = logitSamples;
     if (channelAxis < type.getRank() && !type.isDynamicDim(channelAxis)) {
       observer.channels = type.getDimSize(channelAxis);
       observer.channelMin.assign(observer.channels,

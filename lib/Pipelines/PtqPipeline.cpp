@@ -9,10 +9,11 @@
 //   qnt-fold-batch-norm, qnt-fuse-activations      (paper section 2.3)
 //   qnt-equalize-layers, qnt-absorb-high-bias      (if equalize=true)
 //   qnt-insert-quantizers{bits, granularity}       (quantizer placement)
-//   qnt-calibrate{calibration-data}                (if data is given)
+//   qnt-calibrate{calibration-data, logit-samples} (if data is given)
 //   qnt-propagate-ranges                           (grid groups; data-free
 //                                                   ranges from BN statistics)
-//   qnt-set-ranges{weight-range, act-range}        (range setting)
+//   qnt-set-ranges{weight-range, act-range,        (range setting;
+//                  logits-range}                   cross-entropy logits)
 //   qnt-adaround{calibration-data, input}          (with data, adaround=true)
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
@@ -67,17 +68,18 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
           .str();
   if (hasData)
     pipeline += llvm::formatv("qnt-calibrate{{calibration-data={0} "
-                              "num-samples={1}},",
+                              "num-samples={1} logit-samples={2}},",
                               options.calibrationData.getValue(),
-                              options.numSamples.getValue())
+                              options.numSamples.getValue(),
+                              options.logitSamples.getValue())
                     .str();
   pipeline += "qnt-propagate-ranges,";
-  pipeline +=
-      llvm::formatv("qnt-set-ranges{{weight-range={0} act-range={1} "
-                    "percentile={2}}",
-                    options.weightRange.getValue(), options.actRange.getValue(),
-                    options.percentile.getValue())
-          .str();
+  pipeline += llvm::formatv(
+                  "qnt-set-ranges{{weight-range={0} act-range={1} "
+                  "logits-range={2} percentile={3}}",
+                  options.weightRange.getValue(), options.actRange.getValue(),
+                  options.logitsRange.getValue(), options.percentile.getValue())
+                  .str();
   bool adaround = hasData && options.adaround;
   if (adaround)
     pipeline +=

@@ -28,7 +28,15 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
     - `min`, `max`, `count` over every element of every sample;
     - a `histogram` of `bins` equal-width bins spanning exactly `[min, max]`;
     - when the tensor has a static dim `channel-axis`: per-channel
-      `channel_min`, `channel_max` and `channel_mean` along it.
+      `channel_min`, `channel_max` and `channel_mean` along it;
+    - for the logits (a tensor whose quantizer's result is returned by the
+      function or normalised by a `qnt.softmax` along the last dim):
+      `samples`, a uniform random sample of at most `logit-samples` of its
+      rows along the last dim (all rows if there are no more), for
+      cross-entropy range setting (`qnt-set-ranges`). Reservoir sampling
+      with a fixed seed: the same data gives the same rows, and memory is
+      `logit-samples` rows whatever the number of samples. `logit-samples=0`
+      keeps none.
 
     Quantizers skipped: calibrated ones (with `scale`), weight quantizers
     (their input is a constant, looking through annotations) and those
@@ -67,7 +75,8 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
     ```
 
     After (two samples, `[[1, 0, 0], [0, 1, 1]]`, so `%y` is
-    `[[1, -1], [0.5, 2.5]]`):
+    `[[1, -1], [0.5, 2.5]]`; `%yq` is returned, so `%y` is the logits and
+    keeps its rows as samples):
 
     ```mlir
       %y = qnt.matmul %x, %wq : (tensor<?x3xf32>, tensor<3x2xf32>) -> tensor<?x2xf32>
@@ -75,7 +84,9 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
              histogram = [1, 1, 1, 1] channel_axis = 1
              channel_min = [5.000000e-01, -1.000000e+00]
              channel_max = [1.000000e+00, 2.500000e+00]
-             channel_mean = [7.500000e-01, 7.500000e-01] : tensor<?x2xf32>
+             channel_mean = [7.500000e-01, 7.500000e-01]
+             samples = dense<[[1.000000e+00, -1.000000e+00], [5.000000e-01, 2.500000e+00]]>
+               : tensor<2x2xf32> : tensor<?x2xf32>
       %yq = qnt.fake_quant %s bits = 8 : tensor<?x2xf32>
     ```
   }];
@@ -90,6 +101,8 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
     Option<"bins", "bins", "int64_t", "2048", "Histogram bins">,
     Option<"channelAxis", "channel-axis", "int64_t", "1",
            "Axis of the per-channel statistics">,
+    Option<"logitSamples", "logit-samples", "int64_t", "1000",
+           "Most rows of the logits kept as samples (0: none)">,
     Option<"entry", "entry", "std::string", "",
            "The function to run (default: main, or the only public one)">
   ];

@@ -107,6 +107,18 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       llvm::cl::desc("Activation range setting: minmax, mse, percentile or "
                      "entropy"),
       llvm::cl::init("mse")};
+  Option<std::string> logitsRange{
+      *this, "logits-range",
+      llvm::cl::desc("Range setting of the logits (the returned or "
+                     "softmax-normalised layer output): auto (cross-entropy "
+                     "with calibration data), cross-entropy, or same "
+                     "(act-range)"),
+      llvm::cl::init("auto")};
+  Option<int64_t> logitSamples{
+      *this, "logit-samples",
+      llvm::cl::desc("Rows of the logits calibration keeps for "
+                     "cross-entropy range setting (0: none)"),
+      llvm::cl::init(1000)};
   Option<double> percentile{
       *this, "percentile", llvm::cl::desc("Percentile of act-range=percentile"),
       llvm::cl::init(99.99)};

@@ -18,6 +18,13 @@ qnt.stats of OUT.mlir and compares min, max, count, per-channel min/max/mean
 with --hist-l1 B within an L1 distance of B * count, with --hist-ks B within
 a CDF (Kolmogorov) distance of B * count, otherwise only its total. Prints one OK line per tensor, or
 raises.
+
+With --samples K, the last tensor (the model's result, the logits) must
+carry `samples`: min(K, rows) distinct rows of the tensor along its last dim
+(each sampled row matched to a row of NumPy's tensor, no row used twice),
+all the rows if K >= rows; the other tensors (and all with K = 0) none.
+Prints a SAMPLES line with the number of rows and how many of them are
+among the first K rows of the data.
 """
 import argparse
 import re
@@ -74,11 +81,28 @@ def parse_list(s):
     return [parse_float(t.strip()) for t in s.split(",")] if s else []
 
 
+def parse_samples(text):
+    """The samples attribute of a qnt.stats line as a rows x classes array."""
+    m = re.search(r"samples = dense<(.*?)> : tensor<(\d+)x(\d+)xf32>", text)
+    if not m:
+        return None
+    body, shape = m.group(1), (int(m.group(2)), int(m.group(3)))
+    if body.startswith('"0x'):
+        return np.frombuffer(bytes.fromhex(body[3:-1]), "<f4").reshape(shape)
+    values = [float(t) for t in re.findall(r"[-+0-9.e]+|nan|inf", body)]
+    if len(values) == 1:
+        return np.full(shape, values[0], np.float32)
+    return np.array(values, np.float32).reshape(shape)
+
+
 def parse_stats(text):
     stats = []
-    for m in re.finditer(r"qnt\.stats (%\S+) (.*?) : tensor", text, re.S):
+    for line in text.splitlines():
+        m = re.search(r"qnt\.stats (%\S+) (.*?) : tensor", line)
+        if not m:
+            continue
         body = m.group(2)
-        entry = {"input": m.group(1)}
+        entry = {"input": m.group(1), "samples": parse_samples(line)}
         for key in ("min", "max"):
             entry[key] = parse_float(re.search(
                 r"\b" + key + r" = " + FLOAT, body).group(1))
@@ -102,6 +126,29 @@ def reference_histogram(t, bins):
     else:
         idx = np.zeros(t.shape, np.int64)
     return np.bincount(idx.ravel(), minlength=bins)
+
+
+def check_samples(i, samples, t, k):
+    rows = t.reshape(-1, t.shape[-1]).astype(np.float32)
+    expected = min(k, rows.shape[0])
+    if expected == 0:
+        if samples is not None:
+            sys.exit(f"tensor {i}: unexpected samples {samples.shape}")
+        return
+    if samples is None or samples.shape != (expected, rows.shape[1]):
+        sys.exit(f"tensor {i}: samples {None if samples is None else samples.shape}"
+                 f", expected ({expected}, {rows.shape[1]})")
+    unused = list(range(rows.shape[0]))
+    first = 0
+    for r in samples:
+        match = [j for j in unused if np.array_equal(rows[j], r)]
+        if not match:
+            sys.exit(f"tensor {i}: sample row {list(r)} is not a row of the "
+                     "tensor (or is one more time than it occurs)")
+        unused.remove(match[0])
+        # Rows equal to one of the first k rows count as among them.
+        first += any(np.array_equal(rows[j], r) for j in range(min(k, rows.shape[0])))
+    print(f"SAMPLES tensor {i}: {expected} rows, {first} among the first {k}")
 
 
 def gen(argv):
@@ -141,6 +188,8 @@ def main():
                    help="relative and absolute tolerance of min/max/means")
     p.add_argument("--hist-l1", type=float, default=None,
                    help="bound on sum |h - reference| / count")
+    p.add_argument("--samples", type=int, default=None,
+                   help="logit-samples of the run: check the samples")
     p.add_argument("--hist-ks", type=float, default=None,
                    help="bound on max |CDF(h) - CDF(reference)| / count")
     args = p.parse_args()
@@ -190,6 +239,9 @@ def main():
             close(s["channel_min"], t.min(axis=axes), "channel_min")
             close(s["channel_max"], t.max(axis=axes), "channel_max")
             close(s["channel_mean"], t.mean(axis=axes), "channel_mean")
+        if args.samples is not None:
+            check_samples(i, s["samples"], t,
+                          args.samples if i == len(tensors) - 1 else 0)
         print(f"OK tensor {i} {s['input']}: count {t.size} min {t.min():g} "
               f"max {t.max():g} bins {len(hist)}")
 

@@ -759,6 +759,54 @@ func.func @stats_c3_length(%x: tensor<1x2xf32>) {
 
 // -----
 
+func.func @stats_c4_rank(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{samples must be a non-empty rows x classes tensor, got 'tensor<6xf32>' (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 6 samples = dense<0.5> : tensor<6xf32> : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @stats_c4_classes(%x: tensor<?x3xf32>) {
+  // expected-error @+1 {{samples have rows of 2 values, but the input's last dim is 3 (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 6 samples = dense<0.5> : tensor<3x2xf32> : tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @stats_c4_count(%x: tensor<?x3xf32>) {
+  // expected-error @+1 {{samples hold 9 values, more than count 6 (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 6 samples = dense<0.5> : tensor<3x3xf32> : tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @stats_c4_range(%x: tensor<?x3xf32>) {
+  // expected-error @+1 {{sample 1, class 2 is 1.500000e+00, outside [min, max] (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 6 samples = dense<[[0.0, 0.5, 1.0], [1.0, 0.0, 1.5]]> : tensor<2x3xf32> : tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @stats_c4_nan(%x: tensor<?x3xf32>) {
+  // expected-error @+1 {{sample 0, class 1 is nan, outside [min, max] (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 3 samples = dense<[[0.0, 0x7FC00000, 1.0]]> : tensor<1x3xf32> : tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @stats_c4_scalar(%x: tensor<f32>) {
+  // expected-error @+1 {{samples need an input of rank >= 1 (stats_c4)}}
+  %0 = qnt.stats %x min = 0.0 max = 1.0 count = 1 samples = dense<0.5> : tensor<1x1xf32> : tensor<f32>
+  return
+}
+
+// -----
+
 func.func @layer_norm_c1(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>) {
   // expected-error @+1 {{axis 3 is not in [0, 3) (layer_norm_c1)}}
   %0 = qnt.layer_norm %x, %g axis = 3 epsilon = 1.0e-5 : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>

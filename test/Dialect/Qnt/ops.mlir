@@ -190,6 +190,15 @@ func.func @annotations(%x: tensor<1x2x2x2xf32>, %y: tensor<1x2x2x4xf32>) -> (ten
   return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x4xf32>
 }
 
+// Sample rows of the logits, exactly (0.1 is not a short decimal in f32).
+// CHECK-LABEL: func.func @stats_samples
+// CHECK: qnt.stats %{{.*}} min = -2.000000e+00 max = 3.000000e+00 count = 6 histogram = [1, 2, 3] samples = dense<{{\[}}[3.000000e+00, 1.000000e-01, -2.000000e+00], [5.000000e-01, 2.000000e+00, 0.000000e+00]]> : tensor<2x3xf32> : tensor<?x3xf32>
+func.func @stats_samples(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %0 = qnt.stats %x min = -2.0 max = 3.0 count = 6 histogram = [1, 2, 3]
+         samples = dense<[[3.0, 0.1, -2.0], [0.5, 2.0, 0.0]]> : tensor<2x3xf32> : tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
 // CHECK-LABEL: func.func @transformer_ops
 // CHECK: qnt.sigmoid %{{.*}} : tensor<1x4x8xf32> -> tensor<1x4x8xf32>
 // CHECK: qnt.tanh

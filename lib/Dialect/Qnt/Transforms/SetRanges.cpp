@@ -6,12 +6,14 @@
 //
 // qnt-set-ranges: gives every uncalibrated qnt.fake_quant its scale and zero
 // point, from weight data, qnt.stats statistics or qnt.range ranges, one grid
-// per qnt.grid_group, with the methods of Support/RangeSetting.h.
+// per qnt.grid_group, with the methods of Support/RangeSetting.h; the logits
+// by cross-entropy on the sample rows of their qnt.stats.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 #include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
+#include "quant-opt/Dialect/Qnt/Transforms/Logits.h"
 #include "quant-opt/Dialect/Qnt/Transforms/Passes.h"
 #include "quant-opt/Support/RangeSetting.h"
 
@@ -74,6 +76,8 @@ struct Source {
   std::optional<Histogram> histogram;
   /// From qnt.stats (else from a qnt.range or constant data).
   bool fromStats;
+  /// From qnt.stats with samples (rows x classes).
+  DenseElementsAttr samples = {};
 };
 
 struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
@@ -137,6 +141,8 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
         hist.counts.assign(counts->begin(), counts->end());
         source.histogram = std::move(hist);
       }
+      if (std::optional<DenseElementsAttr> samples = stats.getSamples())
+        source.samples = *samples;
       return source;
     }
     if (std::optional<std::vector<double>> data = readF32Constant(input)) {
@@ -160,6 +166,47 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
                                     "qnt-insert-quantizers{input-range=lo,hi} "
                                     "or a qnt.assume_range)"
                                   : "");
+  }
+
+  /// Whether the grid of `set` (with `sources`) is set by cross-entropy:
+  /// with logits-range=auto or cross-entropy, if a member quantizes the
+  /// logits and every member's statistics have samples of one width. An
+  /// error if logits-range=cross-entropy and a member quantizes the logits
+  /// but some member has no samples.
+  FailureOr<bool> useCrossEntropy(ArrayRef<FakeQuantOp> set,
+                                  ArrayRef<Source> sources) {
+    if (logitsRange == "same")
+      return false;
+    auto logits = llvm::find_if(set, isLogitsQuantizer);
+    if (logits == set.end())
+      return false;
+    int64_t width = -1;
+    for (auto [i, s] : llvm::enumerate(sources)) {
+      FakeQuantOp op = set[i];
+      int64_t w = s.samples ? s.samples.getType().getDimSize(1) : -1;
+      if (w >= 0 && (width < 0 || w == width)) {
+        width = w;
+        continue;
+      }
+      if (logitsRange == "auto")
+        return false;
+      if (w < 0) {
+        Value tensor = op.getInput();
+        if (auto stats = tensor.getDefiningOp<StatsOp>())
+          tensor = stats.getInput();
+        return op.emitError()
+               << "logits-range=cross-entropy: the quantizer of "
+               << describe(tensor)
+               << (op == *logits ? " quantizes the logits"
+                                 : " shares a grid with the logits")
+               << " but has no sample rows; run qnt-calibrate with "
+                  "logit-samples > 0";
+      }
+      return op.emitError() << "the sample rows of the quantizers of one "
+                               "grid have different widths ("
+                            << width << " and " << w << ")";
+    }
+    return true;
   }
 
   /// One grid for the quantizers of `set` (a grid group, or one quantizer).
@@ -228,8 +275,19 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
     bool allStats =
         llvm::all_of(sources, [](const Source &s) { return s.fromStats; });
 
+    FailureOr<bool> crossEntropy = useCrossEntropy(set, sources);
+    if (failed(crossEntropy))
+      return failure();
     std::optional<QuantParams> params;
-    if (!allStats || actRange == "minmax") {
+    if (*crossEntropy) {
+      std::vector<double> logits;
+      for (const Source &s : sources)
+        for (float v : s.samples.getValues<float>())
+          logits.push_back(v);
+      int64_t classes = sources.front().samples.getType().getDimSize(1);
+      params = crossEntropyParams(logits, classes, spec);
+      ++numCrossEntropy;
+    } else if (!allStats || actRange == "minmax") {
       // Data-free (qnt.range) or min-max: the hull of every member.
       params = paramsForRange(lo, hi, spec);
     } else {
@@ -280,6 +338,14 @@ struct SetRangesPass : public qnt::impl::QntSetRangesPassBase<SetRangesPass> {
           << "qnt-set-ranges: act-range must be minmax, mse, "
              "percentile or entropy, got '"
           << actRange << "'";
+      return signalPassFailure();
+    }
+    if (logitsRange != "auto" && logitsRange != "cross-entropy" &&
+        logitsRange != "same") {
+      emitError(root->getLoc())
+          << "qnt-set-ranges: logits-range must be auto, cross-entropy or "
+             "same, got '"
+          << logitsRange << "'";
       return signalPassFailure();
     }
     if (!(percentile >= 50.0 && percentile <= 100.0)) {

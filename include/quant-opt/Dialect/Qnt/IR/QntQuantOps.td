@@ -175,14 +175,20 @@ def Qnt_StatsOp : Qnt_Op<"stats", [Pure, SameOperandsAndResultType]> {
     Returns its input unchanged and records what calibration observed of it
     over `count` elements: the minimum and maximum, optionally a histogram of
     equal-width bins spanning `[min, max]`, and optionally per-channel
-    minimum, maximum and mean along `channel_axis`
-    (docs/Numerics.md section 9). Range setting and bias correction read these
-    statistics; they never rerun calibration.
+    minimum, maximum and mean along `channel_axis`, and optionally `samples`:
+    some rows of the tensor along its last dim (for the logits, the vectors
+    a softmax would normalise), as an f32 `rows x classes` elements
+    attribute (docs/Numerics.md section 9). Range setting and bias
+    correction read these statistics; they never rerun calibration.
 
     ```mlir
     %y = qnt.stats %x min = -1.500000e+00 max = 4.000000e+00 count = 2048
            histogram = [100, 900, 1000, 48]
          : tensor<1x8x4x4xf32>
+    %l = qnt.stats %logits min = -2.000000e+00 max = 3.000000e+00 count = 6
+           histogram = [1, 2, 3]
+           samples = dense<[[3.0, 1.0, -2.0], [0.5, 2.0, 0.0]]> : tensor<2x3xf32>
+         : tensor<2x3xf32>
     ```
   }];
   let arguments = (ins Qnt_FloatTensor:$input, F64Attr:$min, F64Attr:$max,
@@ -191,14 +197,16 @@ def Qnt_StatsOp : Qnt_Op<"stats", [Pure, SameOperandsAndResultType]> {
                    OptionalAttr<Qnt_I64Attr>:$channel_axis,
                    OptionalAttr<DenseF64ArrayAttr>:$channel_min,
                    OptionalAttr<DenseF64ArrayAttr>:$channel_max,
-                   OptionalAttr<DenseF64ArrayAttr>:$channel_mean);
+                   OptionalAttr<DenseF64ArrayAttr>:$channel_mean,
+                   OptionalAttr<FloatElementsAttr<32>>:$samples);
   let results = (outs Qnt_FloatTensor:$result);
   let assemblyFormat = [{
     $input `min` `=` $min `max` `=` $max `count` `=` $count
     (`histogram` `=` $histogram^)? (`channel_axis` `=` $channel_axis^)?
     (`channel_min` `=` custom<ExactF64Array>($channel_min)^)?
     (`channel_max` `=` custom<ExactF64Array>($channel_max)^)?
-    (`channel_mean` `=` custom<ExactF64Array>($channel_mean)^)? attr-dict `:` type($input)
+    (`channel_mean` `=` custom<ExactF64Array>($channel_mean)^)?
+    (`samples` `=` $samples^)? attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
 }

@@ -447,6 +447,17 @@ def QntSetRangesPass : Pass<"qnt-set-ranges"> {
       statistics, `act-range` = `minmax` (needs only min/max), `mse`,
       `percentile` (option `percentile`) or `entropy` (these three read the
       histogram).
+    - The logits (a quantizer whose result the function returns or a
+      `qnt.softmax` along the last dim normalises), by `logits-range`:
+      `cross-entropy` chooses the grid minimising the mean over the sample
+      rows `v` of the `qnt.stats` (`samples`, from `qnt-calibrate
+      logit-samples`) of `H(softmax(v), softmax(fake_quant(v)))`
+      (`crossEntropyParams`: the candidate ranges of `mse`, from the
+      samples' min and max, refined to steps of 0.0004 of the range), and
+      is an error without samples; `auto` (the default) does so when the
+      samples are there and uses `act-range` otherwise; `same` always uses
+      `act-range`. In a grid group, cross-entropy needs samples of one
+      width on every member and runs on all of them.
     - Otherwise, a quantizer with a `qnt.range` (from
       `qnt-propagate-ranges`: data-free ranges) gets the min-max grid of
       that range. A quantizer with neither is an error. Data-free ranges
@@ -487,6 +498,9 @@ def QntSetRangesPass : Pass<"qnt-set-ranges"> {
            "Weight range setting: minmax or mse">,
     Option<"actRange", "act-range", "std::string", "\"mse\"",
            "Activation range setting: minmax, mse, percentile or entropy">,
+    Option<"logitsRange", "logits-range", "std::string", "\"auto\"",
+           "Range setting of the logits: auto (cross-entropy if the "
+           "qnt.stats have samples), cross-entropy, or same (act-range)">,
     Option<"percentile", "percentile", "double", "99.99",
            "Percentile for act-range=percentile, in [50, 100]">,
     Option<"powerOfTwo", "power-of-two", "bool", "false",
@@ -494,7 +508,9 @@ def QntSetRangesPass : Pass<"qnt-set-ranges"> {
   ];
   let statistics = [
     Statistic<"numCalibrated", "num-calibrated",
-              "Number of quantizers given a scale and zero point">
+              "Number of quantizers given a scale and zero point">,
+    Statistic<"numCrossEntropy", "num-cross-entropy",
+              "Number of grids set by cross-entropy">
   ];
 }
 
