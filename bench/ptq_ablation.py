@@ -91,7 +91,7 @@ class Row:
     weight_bits: int
     act_bits: int
     per_channel: bool
-    method: str  # naive | cle | cle+hba | cle+hba+bc | adaround
+    method: str  # naive | cle | cle+hba | cle+hba+bc | cle+hba+ebc | adaround
     ours_options: str | None  # None: our pipeline has no such configuration
 
     @property
@@ -108,6 +108,7 @@ METHOD_LABEL = {
     "cle": "+CLE",
     "cle+hba": "+CLE+HBA",
     "cle+hba+bc": "+CLE+HBA+bias corr.",
+    "cle+hba+ebc": "+CLE+HBA+empirical bias corr.",
     "rtn": "rounding-to-nearest",
     "adaround": "AdaRound",
 }
@@ -132,6 +133,8 @@ def make_rows(which, models_b, adaround_iterations):
                 Row("mobilenetv2", wb, 8, False, "cle+hba", f"{base} {cle}"),
                 Row("mobilenetv2", wb, 8, False, "cle+hba+bc",
                     f"{base} {cle.replace('bias-correction=none', 'bias-correction=analytic')}"),
+                Row("mobilenetv2", wb, 8, False, "cle+hba+ebc",
+                    f"{base} {cle.replace('bias-correction=none', 'bias-correction=empirical')}"),
             ]
     if "b" in which:
         for model in models_b:
@@ -270,7 +273,7 @@ def aimet_quantize(row, model_path, data, adaround_iterations):
 
 
 def aimet(row, model_path, data, adaround_iterations):
-    if row.method == "cle+hba+bc":
+    if row.method in ("cle+hba+bc", "cle+hba+ebc"):
         # aimet_torch has bias correction; aimet-onnx 2.42 has none.
         return None, "n/a (no bias correction in aimet-onnx)"
     sim, seconds = aimet_quantize(row, model_path, data, adaround_iterations)

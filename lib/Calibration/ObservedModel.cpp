@@ -60,7 +60,8 @@ std::string mlir::qnt::describe(Value value) {
 FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
                                                 func::FuncOp entry,
                                                 ArrayRef<Value> values,
-                                                StringRef pass) {
+                                                StringRef pass,
+                                                const ObserveOptions &options) {
   IRMapping mapping;
   OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone(mapping)));
   // The observed tensors in the clone (looking through quantizers, which go
@@ -68,19 +69,47 @@ FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
   SmallVector<Value> results;
   for (Value value : values) {
     Value mapped = mapping.lookup(value);
-    while (auto quantizer = mapped.getDefiningOp<FakeQuantOp>())
-      mapped = quantizer.getInput();
+    while (!options.keepQuantizers && mapped.getDefiningOp<FakeQuantOp>())
+      mapped = mapped.getDefiningOp<FakeQuantOp>().getInput();
     results.push_back(mapped);
   }
   // The float model: every quantizer bypassed.
-  SmallVector<FakeQuantOp> quantizers;
-  clone->walk([&](FakeQuantOp op) { quantizers.push_back(op); });
-  for (FakeQuantOp op : quantizers) {
-    op.getResult().replaceAllUsesWith(op.getInput());
-    op.erase();
+  if (!options.keepQuantizers) {
+    SmallVector<FakeQuantOp> quantizers;
+    clone->walk([&](FakeQuantOp op) { quantizers.push_back(op); });
+    for (FakeQuantOp op : quantizers) {
+      op.getResult().replaceAllUsesWith(op.getInput());
+      op.erase();
+    }
+  }
+  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
+  // Layer biases as trailing arguments of the entry function.
+  for (Operation *layer : options.biasArguments) {
+    Operation *cloned = mapping.lookupOrNull(layer);
+    if (!cloned || !isa<Conv2DOp, MatMulOp>(cloned) ||
+        cloned->getParentOp() != cloneEntry.getOperation()) {
+      mlir::emitError(layer->getLoc())
+          << pass << " can only pass the bias of a qnt.conv2d or qnt.matmul "
+          << "in the body of @" << entry.getSymName();
+      return failure();
+    }
+    auto resultType = cast<RankedTensorType>(cloned->getResult(0).getType());
+    int64_t channels = resultType.getDimSize(resultType.getRank() - 1);
+    if (isa<Conv2DOp>(cloned))
+      channels = resultType.getDimSize(1);
+    auto biasType =
+        RankedTensorType::get({channels}, resultType.getElementType());
+    unsigned index = cloneEntry.getNumArguments();
+    if (failed(cloneEntry.insertArgument(index, biasType, DictionaryAttr(),
+                                         cloned->getLoc())))
+      return failure();
+    Value argument = cloneEntry.getArgument(index);
+    if (cloned->getNumOperands() > 2)
+      cloned->setOperand(2, argument);
+    else
+      cloned->insertOperands(2, argument);
   }
   // The entry function returns the observed tensors instead of its results.
-  auto cloneEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
   auto ret =
       dyn_cast<func::ReturnOp>(cloneEntry.getBody().back().getTerminator());
   if (!ret) {
@@ -94,16 +123,18 @@ FailureOr<ObservedModel> ObservedModel::compile(ModuleOp module,
                                                cloneEntry.getArgumentTypes(),
                                                ValueRange(results).getTypes()));
 
-  quantopt::JitOptions options;
-  options.entry = entry.getSymName().str();
-  auto model = quantopt::JitModel::compile(*clone, options);
+  quantopt::JitOptions jitOptions;
+  jitOptions.entry = entry.getSymName().str();
+  auto model = quantopt::JitModel::compile(*clone, jitOptions);
   if (!model) {
     mlir::emitError(entry.getLoc())
-        << pass << " could not compile the float model: "
-        << llvm::toString(model.takeError());
+        << pass << " could not compile the "
+        << (options.keepQuantizers ? "quantization simulation" : "float model")
+        << ": " << llvm::toString(model.takeError());
     return failure();
   }
-  return ObservedModel(module, pass.str(), std::move(*model));
+  return ObservedModel(module, pass.str(), std::move(*model), options.quiet,
+                       options.keepQuantizers, options.biasArguments.size());
 }
 
 FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
@@ -119,10 +150,10 @@ FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
 
 FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
                                                 int64_t numSamples) {
-  if (model->inputs().size() != 1) {
+  if (model->inputs().size() != 1 + numBiases) {
     mlir::emitError(module.getLoc())
         << pass << ": @" << model->entryName() << " takes "
-        << model->inputs().size()
+        << model->inputs().size() - numBiases
         << " inputs; calibration-data gives exactly one";
     return failure();
   }
@@ -177,7 +208,8 @@ FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
 
 LogicalResult
 ObservedModel::run(const HostArray &data, int64_t batchSize,
-                   function_ref<LogicalResult(ObservedBatch &)> onBatch) {
+                   function_ref<LogicalResult(ObservedBatch &)> onBatch,
+                   ArrayRef<HostArrayView> biases) {
   int64_t total = data.shape[0];
   int64_t staticBatch = model->inputs()[0].shape[0];
   bool isStatic = !ShapedType::isDynamic(staticBatch);
@@ -200,11 +232,14 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
       bytes = padded.bytes.data();
     }
     HostArrayView view{data.kind, shape, bytes};
-    auto outputs = model->run(view);
+    SmallVector<HostArrayView> inputs{view};
+    inputs.append(biases.begin(), biases.end());
+    auto outputs = model->run(inputs);
     if (!outputs) {
       mlir::emitError(module.getLoc())
-          << pass << ": running the float model failed: "
-          << llvm::toString(outputs.takeError());
+          << pass << ": running the "
+          << (simulation ? "quantization simulation" : "float model")
+          << " failed: " << llvm::toString(outputs.takeError());
       return failure();
     }
     ObservedBatch observed{first, rows, shape[0], *outputs};
@@ -214,7 +249,7 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     int64_t done = first / batch + 1;
-    if (done % reportEvery == 0 || done == numBatches) {
+    if (!quiet && (done % reportEvery == 0 || done == numBatches)) {
       llvm::errs() << pass << ": " << first + rows << "/" << total
                    << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
     }

@@ -6,9 +6,10 @@
 //
 // The part the calibration passes share: a clone of the module with every
 // qnt.fake_quant bypassed whose entry function returns chosen tensors,
-// JIT-compiled by JitModel and run over .npy calibration data in batches,
-// handing each batch's observed tensors to a callback. Diagnostics name the
-// pass that uses it.
+// (or, on request, the quantization simulation itself, with layer biases
+// as run-time arguments) JIT-compiled by JitModel and run over .npy calibration
+// data in batches, handing each batch's observed tensors to a callback.
+// Diagnostics name the pass that uses it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,14 +51,30 @@ struct ObservedBatch {
   bool padded() const { return rows < batch; }
 };
 
+/// How ObservedModel builds and runs its clone.
+struct ObserveOptions {
+  /// Keep the qnt.fake_quant ops: run the quantization simulation and
+  /// observe the values as the quantized network computes them (the
+  /// observed values are then taken as given, not looked through).
+  bool keepQuantizers = false;
+  /// The bias of each of these qnt.conv2d / qnt.matmul layers (added if the
+  /// layer has none) becomes a trailing `tensor<C_out x f32>` argument of the
+  /// entry function, in this order, given to every run().
+  SmallVector<Operation *> biasArguments;
+  /// No per-batch progress on stderr.
+  bool quiet = false;
+};
+
 class ObservedModel {
 public:
-  /// Clones `module` with every qnt.fake_quant bypassed, makes `entry`
-  /// return `values` (tensors of `module`, looking through quantizers) and
+  /// Clones `module` with every qnt.fake_quant bypassed (unless
+  /// `options.keepQuantizers`), makes `entry` return `values` (tensors of
+  /// `module`, looking through quantizers when they are bypassed) and
   /// compiles it. `pass` prefixes diagnostics. Failure after a diagnostic.
   static FailureOr<ObservedModel> compile(ModuleOp module, func::FuncOp entry,
                                           ArrayRef<Value> values,
-                                          StringRef pass);
+                                          StringRef pass,
+                                          const ObserveOptions &options = {});
 
   /// Reads `path` (.npy): failure after a diagnostic at `module`.
   static FailureOr<quantopt::HostArray>
@@ -72,19 +89,27 @@ public:
   /// Runs `data` in batches of `batchSize` (the static batch dim if the
   /// input has one; the last batch is then zero-padded), calling `onBatch`
   /// after each and printing progress to stderr. Stops at the first failure.
+  /// `biases` are the values of ObserveOptions::biasArguments, in order.
   LogicalResult run(const quantopt::HostArray &data, int64_t batchSize,
-                    function_ref<LogicalResult(ObservedBatch &)> onBatch);
+                    function_ref<LogicalResult(ObservedBatch &)> onBatch,
+                    ArrayRef<quantopt::HostArrayView> biases = {});
 
   quantopt::JitModel &jit() { return *model; }
 
 private:
   ObservedModel(ModuleOp module, std::string pass,
-                std::unique_ptr<quantopt::JitModel> model)
-      : module(module), pass(std::move(pass)), model(std::move(model)) {}
+                std::unique_ptr<quantopt::JitModel> model, bool quiet,
+                bool simulation, size_t numBiases)
+      : module(module), pass(std::move(pass)), model(std::move(model)),
+        quiet(quiet), simulation(simulation), numBiases(numBiases) {}
 
   ModuleOp module;
   std::string pass;
   std::unique_ptr<quantopt::JitModel> model;
+  bool quiet = false;
+  /// The quantizers were kept.
+  bool simulation = false;
+  size_t numBiases = 0;
 };
 
 } // namespace mlir::qnt
