@@ -5,13 +5,13 @@
 //===----------------------------------------------------------------------===//
 //
 // qnt-empirical-bias-correction: the paper's bias correction with E[x]
-// measured on calibration data. The quantization simulation (quantizers
-// active) is JIT-compiled once with the layer biases as run-time arguments
-// (ObservedModel); the layers are corrected in topological waves, one run
-// over the data per wave, so each layer sees the corrections of the layers
-// before it. Per layer the mean im2col patch (conv2d) or lhs row (matmul) of
-// its input gives the mean output shift (W - W~) E[x], which the bias
-// absorbs.
+// measured on calibration data. The layers are corrected in topological
+// waves, one run of the quantization simulation (quantizers active) over the
+// data per wave, so each layer sees the corrections of the layers before
+// it; each wave's simulation is JIT-compiled (ObservedModel) to return only
+// that wave's layer inputs, with the layer biases as run-time arguments. Per
+// layer the mean im2col patch (conv2d) or lhs row (matmul) of its input gives
+// the mean output shift (W - W~) E[x], which the bias absorbs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -334,46 +334,49 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   for (Layer &layer : layers)
     waves = std::max(waves, layer.wave + 1);
 
-  // The simulation, returning every layer's input, with the biases as
-  // arguments.
-  llvm::MapVector<Value, unsigned> observed;
+  // Per wave, the simulation returning the inputs of the wave's layers, with
+  // the biases of all layers as arguments. Lowering drops what the returned
+  // values do not depend on, so a wave runs only the network above it.
   ObserveOptions options;
   options.keepQuantizers = true;
   options.quiet = true;
-  for (Layer &layer : layers) {
-    observed.insert({layer.input, observed.size()});
+  for (Layer &layer : layers)
     options.biasArguments.push_back(layer.op);
-  }
-  SmallVector<Value> values;
-  for (auto &item : observed)
-    values.push_back(item.first);
   auto raw = ObservedModel::readData(module, calibrationData, kPass);
   if (failed(raw))
     return signalPassFailure();
-  auto model = ObservedModel::compile(module, function, values, kPass, options);
-  if (failed(model))
-    return signalPassFailure();
-  FailureOr<HostArray> data =
-      model->prepareData(std::move(*raw), calibrationData, numSamples);
-  if (failed(data))
-    return signalPassFailure();
-  llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
-               << " waves, " << data->shape[0] << " samples (compile "
-               << llvm::format("%.2f", model->jit().compileSeconds())
-               << " s)\n";
-
+  std::optional<HostArray> data;
   SmallVector<SmallVector<int64_t, 1>> biasShapes;
   for (Layer &layer : layers)
     biasShapes.push_back({static_cast<int64_t>(layer.bias.size())});
   for (int64_t wave = 0; wave < waves; ++wave) {
     auto start = std::chrono::steady_clock::now();
+    SmallVector<Layer *> current;
+    llvm::MapVector<Value, unsigned> observed;
+    for (Layer &layer : layers)
+      if (layer.wave == wave) {
+        current.push_back(&layer);
+        observed.insert({layer.input, observed.size()});
+      }
+    SmallVector<Value> values;
+    for (auto &item : observed)
+      values.push_back(item.first);
+    auto model =
+        ObservedModel::compile(module, function, values, kPass, options);
+    if (failed(model))
+      return signalPassFailure();
+    if (!data) {
+      FailureOr<HostArray> prepared =
+          model->prepareData(std::move(*raw), calibrationData, numSamples);
+      if (failed(prepared))
+        return signalPassFailure();
+      data = std::move(*prepared);
+      llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
+                   << " waves, " << data->shape[0] << " samples\n";
+    }
     SmallVector<HostArrayView> biases;
     for (auto [layer, shape] : llvm::zip_equal(layers, biasShapes))
       biases.push_back({ElementKind::F32, shape, layer.bias.data()});
-    SmallVector<Layer *> current;
-    for (Layer &layer : layers)
-      if (layer.wave == wave)
-        current.push_back(&layer);
     if (failed(model->run(
             *data, batchSize,
             [&](ObservedBatch &batch) {
@@ -399,7 +402,9 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
     llvm::errs() << kPass << ": wave " << wave + 1 << "/" << waves << ": "
                  << current.size() << " layers, max |bias shift| "
                  << llvm::format("%.4g", largest) << ", "
-                 << llvm::format("%.2f", seconds) << " s\n";
+                 << llvm::format("%.2f", seconds) << " s (compile "
+                 << llvm::format("%.2f", model->jit().compileSeconds())
+                 << " s)\n";
   }
   numWaves = waves;
 

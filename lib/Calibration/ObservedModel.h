@@ -4,11 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The part the calibration passes share: a clone of the module with every
-// qnt.fake_quant bypassed whose entry function returns chosen tensors,
-// (or, on request, the quantization simulation itself, with layer biases
-// as run-time arguments) JIT-compiled by JitModel and run over .npy calibration
-// data in batches, handing each batch's observed tensors to a callback.
+// The part the calibration passes share: a clone of the module whose entry
+// function returns chosen tensors, with every qnt.fake_quant bypassed (or, on
+// request, the quantization simulation itself, with layer biases as run-time
+// arguments), JIT-compiled by JitModel and run over .npy calibration data in
+// batches, handing each batch's observed tensors to a callback.
 // Diagnostics name the pass that uses it.
 //
 //===----------------------------------------------------------------------===//

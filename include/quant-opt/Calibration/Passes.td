@@ -224,9 +224,11 @@ def QntEmpiricalBiasCorrectionPass
     the layers before it applied. The layers are processed in topological
     waves: a layer belongs to wave `k` when the longest chain of corrected
     layers above it has `k` layers, so one run over the data serves all the
-    layers of a wave. The simulation is JIT-compiled once, with the biases
-    of the layers as run-time arguments; each wave is one run over the first
-    `num-samples` samples of `calibration-data` (batches of `batch-size`).
+    layers of a wave. Each wave is one run over the first `num-samples`
+    samples of `calibration-data` (batches of `batch-size`) of a simulation
+    JIT-compiled to return only that wave's layer inputs (lowering drops the
+    rest of the network), with the biases of the layers as run-time
+    arguments.
 
     The mean is taken exactly over what the layer sees: for a convolution,
     the mean im2col patch (per input channel and kernel tap, over every
