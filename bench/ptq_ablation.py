@@ -92,7 +92,7 @@ class Row:
     weight_bits: int
     act_bits: int
     per_channel: bool
-    method: str  # naive | cle | cle+hba | cle+hba+bc | adaround
+    method: str  # naive | cle | cle+hba | cle+hba+bc | cle+hba+ebc | adaround
     ours_options: str | None  # None: our pipeline has no such configuration
 
     @property
@@ -109,6 +109,7 @@ METHOD_LABEL = {
     "cle": "+CLE",
     "cle+hba": "+CLE+HBA",
     "cle+hba+bc": "+CLE+HBA+bias corr.",
+    "cle+hba+ebc": "+CLE+HBA+empirical bias corr.",
     "rtn": "rounding-to-nearest",
     "adaround-float": "AdaRound, float inputs",
     "adaround": "AdaRound, quantized inputs",
@@ -134,6 +135,8 @@ def make_rows(which, models_b, adaround_iterations):
                 Row("mobilenetv2", wb, 8, False, "cle+hba", f"{base} {cle}"),
                 Row("mobilenetv2", wb, 8, False, "cle+hba+bc",
                     f"{base} {cle.replace('bias-correction=none', 'bias-correction=analytic')}"),
+                Row("mobilenetv2", wb, 8, False, "cle+hba+ebc",
+                    f"{base} {cle.replace('bias-correction=none', 'bias-correction=empirical')}"),
             ]
     if "b" in which:
         for model in models_b:
@@ -272,7 +275,7 @@ def aimet_quantize(row, model_path, data, adaround_iterations):
 
 
 def aimet(row, model_path, data, adaround_iterations):
-    if row.method == "cle+hba+bc":
+    if row.method in ("cle+hba+bc", "cle+hba+ebc"):
         # aimet_torch has bias correction; aimet-onnx 2.42 has none.
         return None, "n/a (no bias correction in aimet-onnx)"
     if row.method == "adaround-float":

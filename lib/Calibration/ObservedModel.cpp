@@ -86,6 +86,32 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
       return failure();
     mapped.getInputMutable().assign(cloneEntry.getArgument(index));
   }
+  // Layer biases as arguments of the entry function, after those.
+  for (Operation *layer : options.biasArguments) {
+    Operation *cloned = mapping.lookupOrNull(layer);
+    if (!cloned || !isa<Conv2DOp, MatMulOp>(cloned) ||
+        cloned->getParentOp() != cloneEntry.getOperation()) {
+      mlir::emitError(layer->getLoc())
+          << pass << " can only pass the bias of a qnt.conv2d or qnt.matmul "
+          << "in the body of @" << entry.getSymName();
+      return failure();
+    }
+    auto resultType = cast<RankedTensorType>(cloned->getResult(0).getType());
+    int64_t channels = resultType.getDimSize(resultType.getRank() - 1);
+    if (isa<Conv2DOp>(cloned))
+      channels = resultType.getDimSize(1);
+    auto biasType =
+        RankedTensorType::get({channels}, resultType.getElementType());
+    unsigned index = cloneEntry.getNumArguments();
+    if (failed(cloneEntry.insertArgument(index, biasType, DictionaryAttr(),
+                                         cloned->getLoc())))
+      return failure();
+    Value argument = cloneEntry.getArgument(index);
+    if (cloned->getNumOperands() > 2)
+      cloned->setOperand(2, argument);
+    else
+      cloned->insertOperands(2, argument);
+  }
   // The float model: every quantizer bypassed; the quantized one: the
   // uncalibrated ones.
   SmallVector<FakeQuantOp> quantizers;
@@ -125,8 +151,9 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
     return failure();
   }
   return ObservedModel(module, pass.str(), std::move(*model),
-                       options.quantizerInputsAsArguments.size(),
-                       options.keepQuantizers);
+                       options.quantizerInputsAsArguments.size() +
+                           options.biasArguments.size(),
+                       options.keepQuantizers, options.quiet);
 }
 
 FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
@@ -241,7 +268,7 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     int64_t done = first / batch + 1;
-    if (done % reportEvery == 0 || done == numBatches) {
+    if (!quiet && (done % reportEvery == 0 || done == numBatches)) {
       llvm::errs() << pass << ": " << first + rows << "/" << total
                    << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
     }

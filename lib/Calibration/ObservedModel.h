@@ -4,12 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The part the calibration passes share: a clone of the module with every
-// qnt.fake_quant bypassed (or, for qnt-adaround's quantized inputs, the
-// calibrated ones kept) whose entry function returns chosen tensors,
-// JIT-compiled by JitModel and run over .npy calibration data in batches,
-// handing each batch's observed tensors to a callback. Diagnostics name the
-// pass that uses it.
+// The part the calibration passes share: a clone of the module whose entry
+// function returns chosen tensors, with every qnt.fake_quant bypassed (or, on
+// request, the calibrated ones kept: the quantized model), optionally with
+// quantizer inputs and layer biases as run-time arguments, JIT-compiled by
+// JitModel and run over .npy calibration data in batches, handing each
+// batch's observed tensors to a callback. Diagnostics name the pass that
+// uses it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +64,13 @@ struct ObservedModelOptions {
   /// entry function, after the data input, in this order: their input is
   /// passed to run() as `extraInputs`.
   ArrayRef<FakeQuantOp> quantizerInputsAsArguments;
+  /// The bias of each of these qnt.conv2d / qnt.matmul layers (added if the
+  /// layer has none) becomes a `tensor<C_out x f32>` argument of the entry
+  /// function, after the quantizer inputs, in this order: its value is
+  /// passed to run() in `extraInputs`.
+  SmallVector<Operation *> biasArguments;
+  /// No per-batch progress on stderr.
+  bool quiet = false;
 };
 
 class ObservedModel {
@@ -89,7 +97,8 @@ public:
   /// input has one; the last batch is then zero-padded), calling `onBatch`
   /// after each and printing progress to stderr. Stops at the first failure.
   /// `extraInputs` are the values of the arguments made from quantizer
-  /// inputs (ObservedModelOptions), the same for every batch.
+  /// inputs and biases (ObservedModelOptions), in that order, the same for
+  /// every batch.
   LogicalResult run(const quantopt::HostArray &data, int64_t batchSize,
                     function_ref<LogicalResult(ObservedBatch &)> onBatch,
                     ArrayRef<quantopt::HostArrayView> extraInputs = {});
@@ -99,15 +108,16 @@ public:
 private:
   ObservedModel(ModuleOp module, std::string pass,
                 std::unique_ptr<quantopt::JitModel> model,
-                size_t numExtraInputs, bool quantized)
+                size_t numExtraInputs, bool quantized, bool quiet)
       : module(module), pass(std::move(pass)), model(std::move(model)),
-        numExtraInputs(numExtraInputs), quantized(quantized) {}
+        numExtraInputs(numExtraInputs), quantized(quantized), quiet(quiet) {}
 
   ModuleOp module;
   std::string pass;
   std::unique_ptr<quantopt::JitModel> model;
   size_t numExtraInputs = 0;
   bool quantized = false;
+  bool quiet = false;
 };
 
 } // namespace mlir::qnt

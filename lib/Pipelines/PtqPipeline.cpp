@@ -17,6 +17,8 @@
 //   qnt-adaround{calibration-data, input}          (with data, adaround=true)
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
+//   qnt-empirical-bias-correction{calibration-data} (bias-correction=
+//                                                   empirical, needs data)
 //   qnt-quantize                                   (if quantize=true)
 //
 // The paper's standard pipeline (its figure), except that activation ranges
@@ -39,8 +41,9 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
                                raw_ostream &errors) {
   StringRef correction = options.biasCorrection;
   if (correction != "none" && correction != "analytic" &&
-      correction != "auto") {
-    errors << "bias-correction must be none, analytic or auto, not '"
+      correction != "empirical" && correction != "auto") {
+    errors << "bias-correction must be none, analytic, empirical or auto, "
+              "not '"
            << correction << "'";
     return failure();
   }
@@ -51,6 +54,10 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
     return failure();
   }
   bool hasData = !options.calibrationData.empty();
+  if (correction == "empirical" && !hasData) {
+    errors << "bias-correction=empirical needs calibration-data";
+    return failure();
+  }
   std::string pipeline = "qnt-fold-batch-norm,qnt-fuse-activations,";
   if (options.equalize)
     pipeline += llvm::formatv("qnt-equalize-layers{{relu6-to-relu={0}},"
@@ -92,6 +99,11 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
   // the layer's output error, mean included).
   if (correction == "analytic" || (correction == "auto" && !hasData))
     pipeline += ",qnt-analytic-bias-correction";
+  else if (correction == "empirical")
+    pipeline += llvm::formatv(",qnt-empirical-bias-correction{{"
+                              "calibration-data={0}}",
+                              options.calibrationData.getValue())
+                    .str();
   if (options.quantize)
     pipeline += ",qnt-quantize";
   return pipeline;

@@ -267,4 +267,94 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
   ];
 }
 
+def QntEmpiricalBiasCorrectionPass
+    : Pass<"qnt-empirical-bias-correction", "::mlir::ModuleOp"> {
+  let summary = "Bias correction from calibration data on the quantization "
+                "simulation";
+  let description = [{
+    PAPER.md section 2, "Bias correction", empirical variant. Quantizing a
+    layer's weights `W` to `W~` shifts the mean of its output by
+    `(W~ - W) E[x]`; this pass measures `E[x]` on calibration data and adds
+    the shift back to the bias, so that on that data `E[y_float] -
+    E[y_quant] = 0` per output channel, where `y_quant = W~ x + b'` is the
+    layer's output (before any fused activation) and `y_float = W x + b`
+    the float layer on the same input `x`. Runs on a quantization
+    simulation: after the quantizers are placed and their ranges set.
+
+    Layers: every `qnt.conv2d` (also grouped and depthwise) and `qnt.matmul`
+    (a rank-2 weight, `lhs` not transposed) of the entry function whose
+    weight is a calibrated `qnt.fake_quant` of an f32 constant, and whose
+    bias (if any) is an f32 constant.
+
+    `x` is the layer's input as the quantized network computes it: the
+    simulation runs with every quantizer active and with the corrections of
+    the layers before it applied. The layers are processed in topological
+    waves: a layer belongs to wave `k` when the longest chain of corrected
+    layers above it has `k` layers, so one run over the data serves all the
+    layers of a wave. Each wave is one run over the first `num-samples`
+    samples of `calibration-data` (batches of `batch-size`) of a simulation
+    JIT-compiled to return only that wave's layer inputs (lowering drops the
+    rest of the network), with the biases of the layers as run-time
+    arguments.
+
+    The mean is taken exactly over what the layer sees: for a convolution,
+    the mean im2col patch (per input channel and kernel tap, over every
+    sample and output position, padding included as zeros); for a matmul,
+    the mean row of `lhs`. Then `b'[o] = b[o] + sum_k (W - W~)[o, k] *
+    mean[k]` with `W~` computed as the quantizer computes it (f32,
+    docs/Numerics.md section 4). A layer without a bias gets one. This is
+    the paper's formula `b -= eps E[x]` with `E[x]` from the quantized
+    network. AIMET's empirical bias correction (aimet_torch `correct_bias`)
+    differs: it disables the activation quantizers and takes the float
+    model's layer output on the float model's input as the reference, so
+    its correction also absorbs the mean shift that the earlier layers'
+    errors leave in the layer's input. The pass is not idempotent: a second run measures the same
+    shift and corrects it again.
+
+    Progress on stderr: one line per wave and a summary. Errors: a missing
+    or unreadable file, data that does not fit the entry function's input,
+    non-finite data, a layer input that is not finite on the data (reported
+    at the layer), bad options. No layer to correct: a warning, the module
+    unchanged.
+
+    Before (`--qnt-empirical-bias-correction="calibration-data=x.npy"`,
+    every sample of `x.npy` being `[1.0, 0.5]`; the weight quantizer rounds
+    `[[0.3], [0.4]]` to `[[0.5], [0.5]]`, an error of `(W - W~) x = -0.2 -
+    0.05 = -0.25`):
+
+    ```mlir
+    func.func @main(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+      %w = arith.constant dense<[[3.000000e-01], [4.000000e-01]]> : tensor<2x1xf32>
+      %wq = qnt.fake_quant %w bits = 4 signed scale = [5.000000e-01] zero_point = [0] : tensor<2x1xf32>
+      %b = arith.constant dense<1.000000e+00> : tensor<1xf32>
+      %y = qnt.matmul %x, %wq, %b : (tensor<?x2xf32>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<?x1xf32>
+      return %y : tensor<?x1xf32>
+    }
+    ```
+
+    After (the bias shifted by `-0.25`):
+
+    ```mlir
+      %b = arith.constant dense<7.500000e-01> : tensor<1xf32>
+      %y = qnt.matmul %x, %wq, %b : (tensor<?x2xf32>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<?x1xf32>
+    ```
+  }];
+  let options = [
+    Option<"calibrationData", "calibration-data", "std::string", "",
+           "The calibration samples (.npy, the entry function's single "
+           "input, sample dim first)">,
+    Option<"numSamples", "num-samples", "int64_t", "256",
+           "Use the first N samples (0: all)">,
+    Option<"batchSize", "batch-size", "int64_t", "50",
+           "Samples per call for a dynamic batch dim">,
+    Option<"entry", "entry", "std::string", "",
+           "The function to run (default: main, or the only public function)">
+  ];
+  let statistics = [
+    Statistic<"numCorrected", "num-corrected", "Number of biases corrected">,
+    Statistic<"numWaves", "num-waves",
+              "Number of runs over the calibration data">
+  ];
+}
+
 #endif // QUANTOPT_CALIBRATION_PASSES_TD

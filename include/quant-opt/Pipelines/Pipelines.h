@@ -83,9 +83,11 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       llvm::cl::init("quantized")};
   Option<std::string> biasCorrection{
       *this, "bias-correction",
-      llvm::cl::desc("none, analytic, or auto: analytic when neither "
-                     "calibration data nor AdaRound is used (it needs BN "
-                     "statistics; layers without them are left alone)"),
+      llvm::cl::desc("none, analytic, empirical, or auto: analytic when "
+                     "neither calibration data nor AdaRound is used (it "
+                     "needs BN statistics; layers without them are left "
+                     "alone); empirical (qnt-empirical-bias-correction) "
+                     "needs calibration-data"),
       llvm::cl::init("auto")};
   Option<int64_t> weightBits{*this, "weight-bits",
                              llvm::cl::desc("Bits of weight quantizers (2-16)"),
