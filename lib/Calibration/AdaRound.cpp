@@ -92,35 +92,15 @@ FailureOr<std::optional<Layer>> AdaRoundPass::collect(Operation *op,
   layer.constant = constant;
   int64_t axis = 0;
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    auto inType = dyn_cast<RankedTensorType>(conv.getInput().getType());
-    auto outType = dyn_cast<RankedTensorType>(conv.getResult().getType());
-    // A dynamic batch dim is fine; the rest must be static.
-    if (!inType || inType.getRank() != 4 || inType.isDynamicDim(1) ||
-        inType.isDynamicDim(2) || inType.isDynamicDim(3) || !outType ||
-        outType.isDynamicDim(2) || outType.isDynamicDim(3)) {
-      op->emitWarning() << "qnt-adaround: skipping a convolution with "
-                           "dynamic channel or spatial dims";
+    std::optional<ConvGeometry> geometry =
+        getConvGeometry(conv, "qnt-adaround");
+    if (!geometry)
       return std::optional<Layer>();
-    }
     layer.input = conv.getInput();
     layer.groups = conv.getGroups();
     layer.outputs = type.getDimSize(0);
     layer.patch = type.getDimSize(1) * type.getDimSize(2) * type.getDimSize(3);
-    ConvGeometry &g = layer.conv;
-    g.channels = inType.getDimSize(1);
-    g.height = inType.getDimSize(2);
-    g.width = inType.getDimSize(3);
-    g.kernelH = type.getDimSize(2);
-    g.kernelW = type.getDimSize(3);
-    g.strideH = conv.getStrides()[0];
-    g.strideW = conv.getStrides()[1];
-    g.padTop = conv.getPads()[0];
-    g.padLeft = conv.getPads()[1];
-    g.dilationH = conv.getDilations()[0];
-    g.dilationW = conv.getDilations()[1];
-    g.groups = layer.groups;
-    g.outH = outType.getDimSize(2);
-    g.outW = outType.getDimSize(3);
+    layer.conv = *geometry;
   } else {
     auto matmul = cast<MatMulOp>(op);
     auto lhsType = dyn_cast<RankedTensorType>(matmul.getLhs().getType());

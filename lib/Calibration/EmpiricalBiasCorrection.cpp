@@ -107,34 +107,13 @@ std::optional<Layer> EmpiricalBiasCorrectionPass::collect(Operation *op) {
   Layer layer{op, std::move(*weights)};
   FakeQuantOp quantizer = layer.weights.getQuantizer();
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    auto inType = cast<RankedTensorType>(conv.getInput().getType());
-    auto outType = cast<RankedTensorType>(conv.getResult().getType());
-    auto wType = cast<RankedTensorType>(conv.getWeight().getType());
-    if (inType.getRank() != 4 || inType.isDynamicDim(1) ||
-        inType.isDynamicDim(2) || inType.isDynamicDim(3) ||
-        outType.isDynamicDim(2) || outType.isDynamicDim(3)) {
-      op->emitWarning() << kPass
-                        << ": skipping a convolution with dynamic channel or "
-                           "spatial dims";
+    std::optional<ConvGeometry> geometry = getConvGeometry(conv, kPass);
+    if (!geometry)
       return std::nullopt;
-    }
     layer.isConv = true;
     layer.input = conv.getInput();
-    ConvGeometry &g = layer.conv;
-    g.channels = inType.getDimSize(1);
-    g.height = inType.getDimSize(2);
-    g.width = inType.getDimSize(3);
-    g.kernelH = wType.getDimSize(2);
-    g.kernelW = wType.getDimSize(3);
-    g.strideH = conv.getStrides()[0];
-    g.strideW = conv.getStrides()[1];
-    g.padTop = conv.getPads()[0];
-    g.padLeft = conv.getPads()[1];
-    g.dilationH = conv.getDilations()[0];
-    g.dilationW = conv.getDilations()[1];
-    g.groups = conv.getGroups();
-    g.outH = outType.getDimSize(2);
-    g.outW = outType.getDimSize(3);
+    layer.conv = *geometry;
+    const ConvGeometry &g = layer.conv;
     layer.patchSum.assign(g.channels * g.kernelH * g.kernelW, 0.0);
   } else {
     auto matmul = cast<MatMulOp>(op);

@@ -275,3 +275,34 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   }
   return success();
 }
+
+std::optional<ConvGeometry> mlir::qnt::getConvGeometry(Conv2DOp conv,
+                                                       StringRef pass) {
+  auto inType = dyn_cast<RankedTensorType>(conv.getInput().getType());
+  auto outType = dyn_cast<RankedTensorType>(conv.getResult().getType());
+  auto wType = cast<RankedTensorType>(conv.getWeight().getType());
+  if (!inType || inType.getRank() != 4 || inType.isDynamicDim(1) ||
+      inType.isDynamicDim(2) || inType.isDynamicDim(3) || !outType ||
+      outType.isDynamicDim(2) || outType.isDynamicDim(3)) {
+    conv->emitWarning() << pass
+                        << ": skipping a convolution with dynamic channel or "
+                           "spatial dims";
+    return std::nullopt;
+  }
+  ConvGeometry g;
+  g.channels = inType.getDimSize(1);
+  g.height = inType.getDimSize(2);
+  g.width = inType.getDimSize(3);
+  g.kernelH = wType.getDimSize(2);
+  g.kernelW = wType.getDimSize(3);
+  g.strideH = conv.getStrides()[0];
+  g.strideW = conv.getStrides()[1];
+  g.padTop = conv.getPads()[0];
+  g.padLeft = conv.getPads()[1];
+  g.dilationH = conv.getDilations()[0];
+  g.dilationW = conv.getDilations()[1];
+  g.groups = conv.getGroups();
+  g.outH = outType.getDimSize(2);
+  g.outW = outType.getDimSize(3);
+  return g;
+}

@@ -21,6 +21,7 @@
 #include "quant-opt/Dialect/Qnt/Transforms/ConstantUtils.h"
 #include "quant-opt/Execution/Evaluate.h"
 #include "quant-opt/Execution/JitModel.h"
+#include "quant-opt/Support/AdaRoundMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -119,6 +120,11 @@ private:
   bool quantized = false;
   bool quiet = false;
 };
+
+/// The geometry of `conv` on one sample, or nullopt after a warning
+/// (prefixed by `pass`) when its channel or spatial dims are not static (a
+/// dynamic batch dim is fine).
+std::optional<ConvGeometry> getConvGeometry(Conv2DOp conv, StringRef pass);
 
 } // namespace mlir::qnt
 
