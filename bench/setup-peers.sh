@@ -25,29 +25,10 @@ case "${1:-}" in
 esac
 
 DEBIAN_PACKAGES=(libdnnl-dev clang)
-missing=()
-for pkg in "${DEBIAN_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-      grep -q "install ok installed"; then
-    missing+=("$pkg")
-  fi
-done
-if ((${#missing[@]})); then
-  echo "setup-peers: installing Debian packages: ${missing[*]}" >&2
-  sudo=()
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || {
-      echo "setup-peers: need root or sudo to install ${missing[*]}" >&2
-      exit 1
-    }
-    sudo=(sudo)
-  fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}"
-else
+source scripts/debian-packages.sh
+install_debian_packages setup-peers "${DEBIAN_PACKAGES[@]}"
+((${#MISSING_PACKAGES[@]})) ||
   echo "setup-peers: Debian packages installed: ${DEBIAN_PACKAGES[*]}"
-fi
 [ "${APT_ONLY}" = 1 ] && exit 0
 PYTHON=${PYTHON:-python3}
 REQUIREMENTS=bench/requirements-peers.txt

@@ -20,28 +20,8 @@ if [ "${1:-}" = "--train" ]; then
   DEBIAN_PACKAGES+=(python3-torch)
 fi
 
-missing=()
-for pkg in "${DEBIAN_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-      grep -q "install ok installed"; then
-    missing+=("$pkg")
-  fi
-done
-
-if ((${#missing[@]})); then
-  echo "setup: installing Debian packages: ${missing[*]}" >&2
-  sudo=()
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || {
-      echo "setup: need root or sudo to install ${missing[*]}" >&2
-      exit 1
-    }
-    sudo=(sudo)
-  fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}"
-fi
+source scripts/debian-packages.sh
+install_debian_packages setup "${DEBIAN_PACKAGES[@]}"
 
 # Debian's python3 with its numpy and onnx, plus PyPI packages in .venv.
 if [ ! -x .venv/bin/python3 ]; then
