@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -209,6 +210,33 @@ def linear_layers(model_path, batch=1):
             layers.append(dict(op="matmul", name=node.name, input=x,
                                weight=list(w.shape), m=m, n=n, k=x[-1], groups=1))
     return layers
+
+
+def ort_time(args, model, x):
+    """onnxruntime on one thread: (output, median ms per call over args.trials
+    trials of >= args.min_ms of CPU time). `model`: a path or ONNX bytes."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # no graph-cleanup warnings
+    if not isinstance(model, bytes):
+        model = str(model)
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    y = session.run(None, {name: x})[0]
+    times = []
+    for _ in range(args.trials):
+        calls, start = 0, time.process_time()
+        while True:
+            session.run(None, {name: x})
+            calls += 1
+            elapsed = time.process_time() - start
+            if elapsed >= args.min_ms / 1e3:
+                break
+        times.append(1e3 * elapsed / calls)
+    return y, float(np.median(times))
 
 
 def machine():

@@ -19,7 +19,6 @@ counts the elements that differ. Times are CPU time, median of --trials.
 
 import argparse
 import sys
-import time
 
 import numpy as np
 
@@ -133,28 +132,6 @@ def ort_layer(layer, w_q, w_scale, b_q, y_scale):
     return model.SerializeToString()
 
 
-def ort_time(args, model_bytes, x):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # no graph-cleanup warnings
-    session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
-    y = session.run(None, {"x": x})[0]
-    times = []
-    for _ in range(args.trials):
-        calls, start = 0, time.process_time()
-        while True:
-            session.run(None, {"x": x})
-            calls += 1
-            elapsed = time.process_time() - start
-            if elapsed >= args.min_ms / 1e3:
-                break
-        times.append(1e3 * elapsed / calls)
-    return y, float(np.median(times))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -200,7 +177,7 @@ def main():
                                     args.batch, "--output", directory / "y.bin", "--trials",
                                     args.trials, "--min-ms", args.min_ms, "--json"])
             ours_y = np.fromfile(directory / "y.bin", np.uint8).reshape(expected.shape)
-            theirs_y, theirs_ms = ort_time(args, ort_layer(layer, w_q, w_scale, b_q,
+            theirs_y, theirs_ms = common.ort_time(args, ort_layer(layer, w_q, w_scale, b_q,
                                                            y_scale), x)
             ours_bad = int((ours_y != expected).sum())
             theirs_bad = int((theirs_y.reshape(expected.shape) != expected).sum())

@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import pathlib
 import sys
-import time
 
 import numpy as np
 import onnxruntime as ort
@@ -56,27 +55,6 @@ def ort_quantize(model, out, calib):
                              weight_type=ortq.QuantType.QInt8,
                              calibrate_method=ortq.CalibrationMethod.MinMax)
     return out
-
-
-def ort_time(args, path, x):
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # no graph-cleanup warnings
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    y = session.run(None, {name: x})[0]
-    times = []
-    for _ in range(args.trials):
-        calls, start = 0, time.process_time()
-        while True:
-            session.run(None, {name: x})
-            calls += 1
-            elapsed = time.process_time() - start
-            if elapsed >= args.min_ms / 1e3:
-                break
-        times.append(1e3 * elapsed / calls)
-    return y, float(np.median(times))
 
 
 def ours_time(args, exe, directory, x, tag):
@@ -131,7 +109,7 @@ def main():
                 outputs[kind, tag], ms[kind, tag] = ours_time(args, exe, sub, x, tag)
         for kind, path in (("ort fp32", model), ("ort int8", ort_int8)):
             for tag, x in batches.items():
-                y, ms[kind, tag] = ort_time(args, path, x)
+                y, ms[kind, tag] = common.ort_time(args, path, x)
                 outputs[kind, tag] = y.reshape(len(x), -1)
 
         def top1_agree(a, b):
