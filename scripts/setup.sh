@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(
   cmake ninja-build g++ python3 python3-venv python3-numpy python3-onnx
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
   libgtest-dev libonnx-dev libprotobuf-dev libopenblas-dev
   dataset-fashion-mnist libonnx-testdata
 )

@@ -50,6 +50,14 @@ llvm_config.add_tool_substitutions(
 if os.path.exists("/usr/include/dnnl.h"):
     config.available_features.add("onednn")
 
+# libomp (libomp-22-dev, installed by scripts/setup.sh): multi-threaded
+# generated code (num-threads > 1) runs only with it.
+if config.openmp_runtime:
+    config.available_features.add("openmp")
+    config.substitutions.append(("%openmp_runtime", config.openmp_runtime))
+    config.substitutions.append(
+        ("%openmp_libdir", os.path.dirname(config.openmp_runtime)))
+
 # CPU features: the AVX-512 VNNI int8 kernels and the vpdpbusd peak probe run
 # only where the CPU has vpdpbusd on zmm; the AVX2 kernels need AVX2.
 try:

@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -164,6 +165,12 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   llvm::raw_string_ostream errorStream(pipelineError);
   LowerToLLVMOptions lowerOptions;
   lowerOptions.kernelTarget = options.kernelTarget;
+  lowerOptions.numThreads = options.numThreads;
+  llvm::StringRef openmpRuntime = QUANTOPT_OPENMP_RUNTIME;
+  if (options.numThreads > 1 && openmpRuntime.empty())
+    return makeError("num-threads > 1 needs the OpenMP runtime (libomp), "
+                     "which this build did not find: install libomp-22-dev "
+                     "(scripts/setup.sh) and reconfigure");
   if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))
@@ -171,6 +178,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
 
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  registerOpenMPDialectTranslation(*ctx);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -185,6 +193,10 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   engineOptions.transformer = makeOptimizingTransformer(
       options.optLevel, /*sizeLevel=*/0, machine->get());
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  llvm::SmallVector<llvm::StringRef, 1> libraries;
+  if (options.numThreads > 1)
+    libraries.push_back(openmpRuntime);
+  engineOptions.sharedLibPaths = libraries;
   auto engine =
       ExecutionEngine::create(*lowered, engineOptions, std::move(*machine));
   if (!engine)

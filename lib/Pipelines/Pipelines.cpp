@@ -12,6 +12,7 @@
 //           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
 //           ──fusion, one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
+//   (num-threads > 1: parallel loops, qnt-parallelize-loops, OpenMP)
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +29,22 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
   std::string kernels;
   if (options.kernelTarget != "none")
     kernels = "qnt-lower-int8-kernels{target=" + options.kernelTarget + "},";
+  // Multi-threading: parallel loops, the ones worth splitting chosen, and
+  // those made OpenMP loops; the OpenMP dialect goes to LLVM last.
+  std::string loops = "func.func(convert-linalg-to-loops),";
+  std::string openmpToLLVM;
+  if (options.numThreads > 1) {
+    loops = "func.func(convert-linalg-to-parallel-loops),"
+            "func.func(qnt-parallelize-loops),"
+            "convert-scf-to-openmp{num-threads=" +
+            std::to_string(options.numThreads) +
+            "},"
+            // Inlines the memref.alloca_scope convert-scf-to-openmp puts
+            // around each loop body when it holds no alloca (ours do not):
+            // a scope must keep one block, and convert-scf-to-cf makes more.
+            "canonicalize,";
+    openmpToLLVM = "convert-openmp-to-llvm,";
+  }
   return "convert-small-resources-to-dense,"
          // Quantized ops to integer code; nothing quantized is left after.
          "convert-qnt-to-fixed-point," +
@@ -43,8 +60,8 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          // (which rejects llvm.call_intrinsic) is done.
          "convert-qnt-intrinsics-to-llvm,"
          "convert-bufferization-to-memref,"
-         "convert-memref-copy-to-linalg,"
-         "func.func(convert-linalg-to-loops),"
+         "convert-memref-copy-to-linalg," +
+         loops +
          "expand-strided-metadata,"
          "lower-affine,"
          "convert-scf-to-cf,"
@@ -58,8 +75,8 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "finalize-memref-to-llvm{use-aligned-alloc=1},"
          "convert-cf-to-llvm,"
          "convert-func-to-llvm,"
-         "convert-ub-to-llvm,"
-         "reconcile-unrealized-casts";
+         "convert-ub-to-llvm," +
+         openmpToLLVM + "reconcile-unrealized-casts";
 }
 
 LogicalResult

@@ -31,6 +31,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -167,8 +168,17 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
         "(C order).\n"
         " * A quantized tensor is exchanged as its stored integers.\n"
         " *\n"
-        " * Link with the object file and libm: cc app.c "
-     << name << ".o -lm\n */\n";
+        " *\n";
+  if (options.numThreads > 1)
+    os << " * The code runs on " << options.numThreads
+       << " OpenMP threads: link with the object file, libomp and libm:\n"
+          " * cc app.c "
+       << name
+       << ".o -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib "
+          "-lm\n */\n";
+  else
+    os << " * Link with the object file and libm: cc app.c " << name
+       << ".o -lm\n */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
@@ -471,6 +481,7 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
     return makeError("unknown kernel target '" + requested.str() +
                      "' (host, none, portable, avx2, avx512-vnni, "
                      "arm-dotprod)");
+  lowerOptions.numThreads = options.numThreads;
   PassManager pm(ctx);
   std::string pipelineError;
   llvm::raw_string_ostream errorStream(pipelineError);
@@ -482,6 +493,7 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
   // LLVM IR, optimized as the JIT does it.
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  registerOpenMPDialectTranslation(*ctx);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*lowered, llvmContext, options.name);

@@ -76,6 +76,12 @@ static cl::opt<std::string> kernelTarget(
              "features allow), avx512-vnni, avx2, arm-dotprod, portable, or "
              "none (the reference loops); one the target lacks is an error"),
     cl::init("host"), cl::cat(category));
+static cl::opt<unsigned> numThreads(
+    "num-threads",
+    cl::desc("Threads of the generated code (default 1); above 1 it runs "
+             "loops on OpenMP threads: link the program with libomp "
+             "(-L/usr/lib/llvm-22/lib -lomp, Debian libomp-22-dev)"),
+    cl::init(1), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -137,6 +143,9 @@ int main(int argc, char **argv) {
   options.features = features;
   options.optLevel = optLevel;
   options.kernelTarget = kernelTarget;
+  if (numThreads == 0)
+    return fail("--num-threads must be at least 1");
+  options.numThreads = numThreads;
   options.sourceName = llvm::sys::path::filename(modelPath).str();
   auto result = compileAheadOfTime(*module, options);
   if (!result)

@@ -75,6 +75,12 @@ static cl::opt<std::string> kernelTarget(
     cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
              "portable, arm-dotprod, or none (reference loops)"),
     cl::init("host"), cl::cat(category));
+static cl::opt<unsigned> numThreads(
+    "num-threads",
+    cl::desc("Threads of the generated code (default 1); above 1 the "
+             "kernels' and ops' outermost loops run on OpenMP threads "
+             "(needs libomp, libomp-22-dev)"),
+    cl::init(1), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print one JSON object instead of text"),
                           cl::cat(category));
@@ -132,6 +138,9 @@ int main(int argc, char **argv) {
   JitOptions jitOptions;
   jitOptions.entry = entry;
   jitOptions.kernelTarget = kernelTarget;
+  if (numThreads == 0)
+    return fail("--num-threads must be at least 1");
+  jitOptions.numThreads = numThreads;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

@@ -322,4 +322,44 @@ def ConvertQntIntrinsicsToLLVMPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
+  let summary = "Chooses the loops that run on several threads";
+  let description = [{
+    The multi-threading of `qnt-lower-to-llvm{num-threads=N}` (N > 1). It
+    runs on buffers, after `convert-linalg-to-parallel-loops`, and leaves
+    exactly the loops that should be split across threads as `scf.parallel`
+    for `convert-scf-to-openmp`:
+
+    - an `scf.for` marked `qnt.parallel` (a loop whose iterations its
+      creator knows to be independent: the int8 kernels mark their loops
+      over images and over blocks of output channels) with no results
+      becomes an `scf.parallel`;
+    - an `scf.parallel` inside another `scf.parallel` becomes sequential
+      `scf.for` loops: only the outermost loop is split, one fork and join
+      per loop nest;
+    - an outermost `scf.parallel` whose iteration count is known and below
+      `min-iterations` becomes sequential too: a fork and join costs about
+      a microsecond, more than such a loop saves. An iteration count that
+      depends on a dynamic size (the batch) counts as large.
+
+    Loops with reductions (`scf.reduce` with operands) are left as they are.
+
+    ```mlir
+    scf.for %n = %c0 to %batch step %c1 {
+      ...
+    } {qnt.parallel}
+    // becomes
+    scf.parallel (%n) = (%c0) to (%batch) step (%c1) {
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", "64",
+           "Keep an outermost parallel loop parallel only if it has at "
+           "least this many iterations (or a dynamic count)">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

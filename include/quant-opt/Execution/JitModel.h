@@ -46,6 +46,9 @@ struct JitOptions {
   /// The int8 micro-kernels (qnt-lower-int8-kernels target): host,
   /// avx512-vnni, avx2, portable, arm-dotprod, or none.
   std::string kernelTarget = "host";
+  /// Threads of the generated code (qnt-lower-to-llvm num-threads); above
+  /// 1 the engine loads the OpenMP runtime (libomp).
+  unsigned numThreads = 1;
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public

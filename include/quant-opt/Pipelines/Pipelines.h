@@ -30,6 +30,14 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "host, avx512-vnni, avx2, portable, arm-dotprod, or none "
                      "(the reference loops of convert-qnt-to-fixed-point)"),
       llvm::cl::init("host")};
+  Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("Threads of the generated code: above 1, the int8 "
+                     "kernels' loops over images and output channels and "
+                     "the other ops' outermost loops run as OpenMP parallel "
+                     "loops (qnt-parallelize-loops); the code then needs "
+                     "libomp at run time"),
+      llvm::cl::init(1)};
 };
 
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing

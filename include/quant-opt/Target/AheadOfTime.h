@@ -41,6 +41,8 @@ struct AotOptions {
   /// avx512-vnni or arm-dotprod; empty or "host": the best the target's
   /// features allow. One the target cannot run is an error.
   std::string kernelTarget;
+  /// Threads of the generated code; above 1 the object calls libomp.
+  unsigned numThreads = 1;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };

@@ -1,0 +1,109 @@
+//===- ParallelizeLoops.cpp - the loops that run on several threads -------===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// qnt-parallelize-loops: marked scf.for -> scf.parallel; nested and small
+// scf.parallel -> sequential loops. What is left as scf.parallel becomes an
+// OpenMP parallel loop (convert-scf-to-openmp) in qnt-lower-to-llvm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quant-opt/Conversion/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::quantopt {
+#define GEN_PASS_DEF_PARALLELIZELOOPSPASS
+#include "quant-opt/Conversion/Passes.h.inc"
+} // namespace mlir::quantopt
+
+using namespace mlir;
+
+namespace {
+
+constexpr StringLiteral kParallelAttr = "qnt.parallel";
+
+/// True if every iter_arg of `loop` is yielded unchanged (a buffer the
+/// loop writes through, as bufferization leaves a tensor loop-carried value).
+bool onlyPassThroughResults(scf::ForOp loop) {
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  return llvm::all_of(
+      llvm::zip(yield.getOperands(), loop.getRegionIterArgs()),
+      [](auto pair) { return std::get<0>(pair) == std::get<1>(pair); });
+}
+
+/// The scf.parallel running the iterations of `loop` (marked, results only
+/// passed through).
+void forToParallel(RewriterBase &rewriter, scf::ForOp loop) {
+  for (auto [init, result] : llvm::zip(loop.getInitArgs(), loop.getResults()))
+    rewriter.replaceAllUsesWith(result, init);
+  rewriter.setInsertionPoint(loop);
+  auto parallel = scf::ParallelOp::create(
+      rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+      ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+  Block *body = parallel.getBody();
+  // The new body ends in scf.reduce; the old one in scf.yield.
+  rewriter.eraseOp(loop.getBody()->getTerminator());
+  // The block's arguments: the induction variable, then the iter_args
+  // (unused by now).
+  SmallVector<Value> arguments{body->getArgument(0)};
+  llvm::append_range(arguments, loop.getInitArgs());
+  rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(), arguments);
+  rewriter.eraseOp(loop);
+}
+
+/// The number of iterations of `loop` if all its bounds are constants.
+std::optional<int64_t> staticIterations(scf::ParallelOp loop) {
+  int64_t count = 1;
+  for (auto [lb, ub, step] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+    std::optional<int64_t> l = getConstantIntValue(lb),
+                           u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return std::nullopt;
+    count *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+  }
+  return count;
+}
+
+struct ParallelizeLoopsPass
+    : public quantopt::impl::ParallelizeLoopsPassBase<ParallelizeLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<scf::ForOp> marked;
+    getOperation()->walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(kParallelAttr) && onlyPassThroughResults(loop))
+        marked.push_back(loop);
+    });
+    for (scf::ForOp loop : marked)
+      forToParallel(rewriter, loop);
+
+    // Pre-order: an outer loop is decided before the loops inside it.
+    SmallVector<scf::ParallelOp> sequential;
+    getOperation()->walk<WalkOrder::PreOrder>([&](scf::ParallelOp loop) {
+      if (loop.getNumResults() != 0)
+        return;
+      bool nested = loop->getParentOfType<scf::ParallelOp>() != nullptr;
+      std::optional<int64_t> count = staticIterations(loop);
+      if (nested || (count && *count < minIterations))
+        sequential.push_back(loop);
+    });
+    // Innermost first: making an outer loop sequential moves its body.
+    for (scf::ParallelOp loop : llvm::reverse(sequential)) {
+      rewriter.setInsertionPoint(loop);
+      if (failed(scf::parallelForToNestedFors(rewriter, loop))) {
+        loop.emitOpError("could not be made sequential");
+        return signalPassFailure();
+      }
+    }
+  }
+};
+
+} // namespace
