@@ -38,6 +38,10 @@ def add_options(parser):
     parser.add_argument("--tool-arg", action="append", default=[],
                         help="an extra argument for quant-compile (repeatable), "
                              "e.g. --tool-arg=--cpu=skylake-avx512")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads of our code (quant-compile --num-threads, "
+                             "linked with libomp) and of onnxruntime; above 1 "
+                             "everything is timed in wall-clock time")
     parser.add_argument("--trials", type=int, default=7,
                         help="timed trials per measurement; the median is reported")
     parser.add_argument("--min-ms", type=int, default=200,
@@ -56,14 +60,31 @@ def setup(args):
     for tool in (args.quant_compile, args.quant_opt, args.quant_translate):
         if not os.access(tool, os.X_OK):
             sys.exit(f"error: {tool} is missing; build quant-opt first")
-    if args.trials < 1 or args.min_ms < 1:
-        sys.exit("error: --trials and --min-ms must be positive")
+    if args.trials < 1 or args.min_ms < 1 or args.threads < 1:
+        sys.exit("error: --trials, --min-ms and --threads must be positive")
     args.work = args.work or args.build / "bench" / "int8"
     args.work.mkdir(parents=True, exist_ok=True)
     args.compile_args = list(args.tool_arg)
     if args.kernel_target:
         args.compile_args.insert(0, f"--kernel-target={args.kernel_target}")
+    # Multi-threaded code calls LLVM's OpenMP runtime (libomp-22-dev).
+    args.link_args, args.time_args = [], []
+    if args.threads > 1:
+        args.compile_args.insert(0, f"--num-threads={args.threads}")
+        libdir = "/usr/lib/llvm-22/lib"
+        if not os.path.exists(f"{libdir}/libomp.so"):
+            sys.exit(f"error: --threads needs {libdir}/libomp.so (scripts/setup.sh "
+                     "installs libomp-22-dev)")
+        args.link_args = [f"-L{libdir}", "-lomp", f"-Wl,-rpath,{libdir}"]
+        args.time_args = ["--wall"]
     return args
+
+
+def timing_text(args):
+    """How the measurements were taken, for the reports."""
+    if args.threads == 1:
+        return "one thread everywhere; thread CPU time"
+    return f"{args.threads} threads (ours and onnxruntime); wall-clock time"
 
 
 def run(cmd, **kwargs):
@@ -146,7 +167,7 @@ def compile_ours(args, mlir, directory, harness):
     run([args.quant_compile, mlir, "-o", obj, "--header", header, *args.compile_args])
     exe = directory / harness.replace(".c", "")
     run([args.cc, "-O2", "-I", directory, "-I", HARNESS_DIR, HARNESS_DIR / harness, obj,
-         "-lm", "-o", exe])
+         *args.link_args, "-lm", "-o", exe])
     return exe
 
 
@@ -213,12 +234,14 @@ def linear_layers(model_path, batch=1):
 
 
 def ort_time(args, model, x):
-    """onnxruntime on one thread: (output, median ms per call over args.trials
-    trials of >= args.min_ms of CPU time). `model`: a path or ONNX bytes."""
+    """onnxruntime on args.threads threads: (output, median ms per call over
+    args.trials trials of >= args.min_ms of process CPU time, or wall-clock time
+    with several threads). `model`: a path or ONNX bytes."""
     import onnxruntime as ort
 
+    clock = time.process_time if args.threads == 1 else time.perf_counter
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = args.threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # no graph-cleanup warnings
     if not isinstance(model, bytes):
@@ -228,11 +251,11 @@ def ort_time(args, model, x):
     y = session.run(None, {name: x})[0]
     times = []
     for _ in range(args.trials):
-        calls, start = 0, time.process_time()
+        calls, start = 0, clock()
         while True:
             session.run(None, {name: x})
             calls += 1
-            elapsed = time.process_time() - start
+            elapsed = clock() - start
             if elapsed >= args.min_ms / 1e3:
                 break
         times.append(1e3 * elapsed / calls)

@@ -49,6 +49,9 @@ def main():
     parser.add_argument("--no-models", dest="models", action="store_false",
                         help="only the squares")
     args = common.setup(parser.parse_args())
+    if args.threads != 1:
+        sys.exit("error: the GEMM table is single-threaded (the vpdpbusd peak is one "
+                 "core's); --threads is for int8_layers.py and int8_models.py")
 
     peak = common.measure_peak(args)
     onednn = common.build_onednn(args)

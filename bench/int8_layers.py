@@ -7,7 +7,7 @@ a u8 input (scale 1/255, zero point 0), computed twice on the same random input:
   - ours: qnt.conv2d + qnt.requantize (rounding half_to_even) to u8, compiled by
     quant-compile, called from C (bench/int8/ours_model.c);
   - onnxruntime: one QLinearConv node (u8 x s8 per-channel -> u8), the same
-    scales, CPUExecutionProvider, 1 thread, timed through session.run from
+    scales, CPUExecutionProvider, --threads threads (default 1), timed through session.run from
     Python (its per-call overhead, some microseconds, is included).
 Both outputs are compared with a numpy reference of the same arithmetic (exact
 int64 accumulators, then f32 requantization rounded half to even): the table
@@ -175,7 +175,8 @@ def main():
                                       "ours_model.c")
             ours = common.run_json([exe, "--input", directory / "x.bin", "--batch",
                                     args.batch, "--output", directory / "y.bin", "--trials",
-                                    args.trials, "--min-ms", args.min_ms, "--json"])
+                                    args.trials, "--min-ms", args.min_ms,
+                                    *args.time_args, "--json"])
             ours_y = np.fromfile(directory / "y.bin", np.uint8).reshape(expected.shape)
             theirs_y, theirs_ms = common.ort_time(args, ort_layer(layer, w_q, w_scale, b_q,
                                                            y_scale), x)
@@ -200,7 +201,7 @@ def main():
             common.clean(directory)
 
     print(f"Machine: {common.machine()}.\n")
-    print(f"Batch {args.batch}; onnxruntime {ort.__version__}; one thread; CPU time, median "
+    print(f"Batch {args.batch}; onnxruntime {ort.__version__}; {common.timing_text(args)}, median "
           f"of {args.trials} trials of >= {args.min_ms} ms; quant-compile extra arguments: "
           f"{' '.join(args.compile_args) or '(none)'}. GOPS = 2*MACs/s. speed = "
           f"onnxruntime ms / ours ms (above 1: ours faster). wrong = elements differing "

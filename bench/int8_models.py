@@ -8,10 +8,12 @@ For each model in models/, in one run on the same images:
     compiled by quant-compile and called from C (bench/int8/ours_model.c);
   - onnxruntime fp32: the ONNX model; onnxruntime int8: quantize_static (QDQ,
     u8 activations, s8 per-channel weights, MinMax) on the same calibration
-    images; CPUExecutionProvider, 1 thread, called through session.run from
+    images; CPUExecutionProvider, --threads threads, called through session.run from
     Python (its per-call overhead, some microseconds, is included).
 Latency: ms per call at batch 1; throughput: images/s at batch 32. CPU time,
-median of --trials trials of >= --min-ms each; one thread everywhere. Ratios:
+median of --trials trials of >= --min-ms each; one thread everywhere by default
+(--threads N: N threads for ours, quant-compile --num-threads, and for
+onnxruntime, timed in wall-clock time). Ratios:
 "int8 speed-up" is fp32 time / int8 time; "vs ort" is onnxruntime time / our
 time (above 1: ours is faster). The outputs are checked loosely (top-1
 agreement of each int8 model with its fp32 model on the batch of 32, and
@@ -62,7 +64,8 @@ def ours_time(args, exe, directory, x, tag):
     x.astype(np.float32).tofile(path)
     out = directory / f"y{tag}.bin"
     result = common.run_json([exe, "--input", path, "--batch", len(x), "--output", out,
-                              "--trials", args.trials, "--min-ms", args.min_ms, "--json"])
+                              "--trials", args.trials, "--min-ms", args.min_ms,
+                              *args.time_args, "--json"])
     return np.fromfile(out, np.float32).reshape(len(x), -1), result["ms_median"]
 
 
@@ -132,7 +135,7 @@ def main():
         common.clean(directory)
 
     print(f"Machine: {common.machine()}.\n")
-    print(f"onnxruntime {ort.__version__}; one thread; CPU time, median of {args.trials} "
+    print(f"onnxruntime {ort.__version__}; {common.timing_text(args)}, median of {args.trials} "
           f"trials of >= {args.min_ms} ms; calibration: the first {len(calib)} calibration "
           f"images for both; quant-compile extra arguments: "
           f"{' '.join(args.compile_args) or '(none)'}.\n")

@@ -3,7 +3,7 @@
  *   quant-compile model.mlir -o model.o --header model.h [tool args]
  *   cc -O2 -I. -Ibench/int8 bench/int8/ours_model.c model.o -o ours_model
  *   ./ours_model --input x.bin --batch N [--output y.bin] [--trials N]
- *                [--min-ms MS] [--json]
+ *                [--min-ms MS] [--wall] [--json]
  *
  * The model has one input and one output; a dynamic dim 0 is the batch N.
  * x.bin holds the dense input (N times the other dims, of the input's C type)
@@ -11,6 +11,8 @@
  * --output (for checking by the caller), then times the call as thread CPU
  * time: each trial repeats it for at least --min-ms (default 200 ms); it
  * reports the median and best milliseconds per call over --trials (default 7).
+ * --wall times wall-clock time instead (multi-threaded models: the CPU time of
+ * the calling thread would leave out the other threads' work).
  * Used by bench/int8_layers.py (one quantized conv layer) and
  * bench/int8_models.py (whole example models).
  *
@@ -45,19 +47,23 @@ static void release(out_t *result) {
 
 static void usage(void) {
   fprintf(stderr, "usage: ours_model --input x.bin --batch N [--output y.bin] "
-                  "[--trials N] [--min-ms MS] [--json]\n");
+                  "[--trials N] [--min-ms MS] [--wall] [--json]\n");
   exit(1);
 }
 
 int main(int argc, char **argv) {
   const char *in_path = NULL, *out_path = NULL;
   long batch = 0;
-  int trials = 7, json = 0;
+  int trials = 7, json = 0, wall = 0;
   double min_seconds = 0.2;
   for (int i = 1; i < argc; ++i) {
     const char *o = argv[i];
     if (!strcmp(o, "--json")) {
       json = 1;
+      continue;
+    }
+    if (!strcmp(o, "--wall")) {
+      wall = 1;
       continue;
     }
     if (i + 1 >= argc)
@@ -135,12 +141,13 @@ int main(int argc, char **argv) {
   long calls_total = 0;
   for (int t = 0; t < trials; ++t) {
     long calls = 0;
-    double start = bench_cpu_seconds(), elapsed;
+    double (*clock)(void) = wall ? bench_wall_seconds : bench_cpu_seconds;
+    double start = clock(), elapsed;
     do {
       call(&result);
       release(&result);
       ++calls;
-      elapsed = bench_cpu_seconds() - start;
+      elapsed = clock() - start;
     } while (elapsed < min_seconds);
     ms[t] = 1e3 * elapsed / (double)calls;
     calls_total += calls;

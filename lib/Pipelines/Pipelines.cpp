@@ -39,10 +39,10 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
             "convert-scf-to-openmp{num-threads=" +
             std::to_string(options.numThreads) +
             "},"
-            // Inlines the memref.alloca_scope convert-scf-to-openmp puts
-            // around each loop body when it holds no alloca (ours do not):
-            // a scope must keep one block, and convert-scf-to-cf makes more.
-            "canonicalize,";
+            // The stack scopes it puts around loop bodies must keep one
+            // block, which convert-scf-to-cf breaks: inlined when they hold
+            // no alloca (ours do not; one that does stops the lowering).
+            "func.func(qnt-inline-alloca-scopes),";
     openmpToLLVM = "convert-openmp-to-llvm,";
   }
   return "convert-small-resources-to-dense,"

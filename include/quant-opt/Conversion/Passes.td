@@ -331,16 +331,17 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     for `convert-scf-to-openmp`:
 
     - an `scf.for` marked `qnt.parallel` (a loop whose iterations its
-      creator knows to be independent: the int8 kernels mark their loops
-      over images and over blocks of output channels) with no results
-      becomes an `scf.parallel`;
+      creator knows to be independent, such as the outermost loop of an
+      int8 kernel's GEMM) whose results only pass buffers through (as
+      bufferization leaves a loop over a tensor) becomes an `scf.parallel`;
     - an `scf.parallel` inside another `scf.parallel` becomes sequential
       `scf.for` loops: only the outermost loop is split, one fork and join
       per loop nest;
-    - an outermost `scf.parallel` whose iteration count is known and below
-      `min-iterations` becomes sequential too: a fork and join costs about
-      a microsecond, more than such a loop saves. An iteration count that
-      depends on a dynamic size (the batch) counts as large.
+    - an outermost `scf.parallel` with little work runs sequentially too:
+      a fork and join costs a microsecond or more, more than splitting such
+      a loop saves. The work of a loop nest is the number of iterations of
+      its innermost loops, with dynamic trip counts (the batch) taken as 1,
+      i.e. the work of one image; below `min-work` the nest is sequential.
 
     Loops with reductions (`scf.reduce` with operands) are left as they are.
 
@@ -355,11 +356,35 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     ```
   }];
   let options = [
-    Option<"minIterations", "min-iterations", "int64_t", "64",
-           "Keep an outermost parallel loop parallel only if it has at "
-           "least this many iterations (or a dynamic count)">
+    Option<"minWork", "min-work", "int64_t", "4096",
+           "Keep an outermost parallel loop parallel only if its nest has at "
+           "least this many innermost iterations (dynamic counts taken as 1)">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def InlineAllocaScopesPass : Pass<"qnt-inline-alloca-scopes"> {
+  let summary = "Inlines memref.alloca_scope regions that allocate nothing "
+                "on the stack";
+  let description = [{
+    `convert-scf-to-openmp` wraps the body of every parallel loop in a
+    `memref.alloca_scope`, so that stack allocations in the body are freed
+    at each iteration. A scope's region must keep a single block, which
+    `convert-scf-to-cf` breaks when the body holds loops. Upstream's
+    canonicalization inlines a scope only when nothing in it may allocate,
+    and counts any op without memory effects (a `func.call`, an
+    `llvm.call_intrinsic`) as one that may. This pass inlines every scope
+    that holds no `memref.alloca` and no `llvm.alloca`: nothing to free.
+
+    ```mlir
+    memref.alloca_scope {
+      scf.for %k = %c0 to %c8 step %c1 { ... }
+    }
+    // becomes
+    scf.for %k = %c0 to %c8 step %c1 { ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 #endif // QUANTOPT_CONVERSION_PASSES_TD

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::quantopt {
 #define GEN_PASS_DEF_PARALLELIZELOOPSPASS
@@ -56,19 +57,36 @@ void forToParallel(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.eraseOp(loop);
 }
 
-/// The number of iterations of `loop` if all its bounds are constants.
-std::optional<int64_t> staticIterations(scf::ParallelOp loop) {
-  int64_t count = 1;
-  for (auto [lb, ub, step] :
-       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-    std::optional<int64_t> l = getConstantIntValue(lb),
-                           u = getConstantIntValue(ub),
-                           s = getConstantIntValue(step);
-    if (!l || !u || !s || *s <= 0)
-      return std::nullopt;
-    count *= std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
-  }
-  return count;
+/// The trip count of one loop dimension; a dynamic count (the batch) is 1.
+uint64_t tripCount(Value lowerBound, Value upperBound, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lowerBound),
+                         u = getConstantIntValue(upperBound),
+                         s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return 1;
+  return std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+}
+
+/// The work of a loop nest: the number of iterations of its innermost
+/// loops, with dynamic trip counts taken as 1 (the work of one image).
+uint64_t estimateWork(Operation *loop) {
+  uint64_t trips = 1;
+  if (auto forOp = dyn_cast<scf::ForOp>(loop))
+    trips = tripCount(forOp.getLowerBound(), forOp.getUpperBound(),
+                      forOp.getStep());
+  else if (auto parallel = dyn_cast<scf::ParallelOp>(loop))
+    for (auto [lb, ub, step] :
+         llvm::zip(parallel.getLowerBound(), parallel.getUpperBound(),
+                   parallel.getStep()))
+      trips = llvm::SaturatingMultiply(trips, tripCount(lb, ub, step));
+  uint64_t inner = 0;
+  loop->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == loop || !isa<scf::ForOp, scf::ParallelOp>(op))
+      return WalkResult::advance();
+    inner = llvm::SaturatingAdd(inner, estimateWork(op));
+    return WalkResult::skip();
+  });
+  return llvm::SaturatingMultiply(trips, std::max<uint64_t>(1, inner));
 }
 
 struct ParallelizeLoopsPass
@@ -91,8 +109,7 @@ struct ParallelizeLoopsPass
       if (loop.getNumResults() != 0)
         return;
       bool nested = loop->getParentOfType<scf::ParallelOp>() != nullptr;
-      std::optional<int64_t> count = staticIterations(loop);
-      if (nested || (count && *count < minIterations))
+      if (nested || estimateWork(loop) < static_cast<uint64_t>(minWork))
         sequential.push_back(loop);
     });
     // Innermost first: making an outer loop sequential moves its body.

@@ -1,15 +1,21 @@
 // RUN: quant-opt %s --split-input-file --qnt-parallelize-loops | FileCheck %s
-// RUN: quant-opt %s --split-input-file --qnt-parallelize-loops=min-iterations=4 | FileCheck %s --check-prefix=MIN4
+// RUN: quant-opt %s --split-input-file --qnt-parallelize-loops=min-work=1 | FileCheck %s --check-prefix=ANY
 
-// A marked loop over a dynamic count becomes an scf.parallel; the loop
-// bufferization left carrying its buffer is dropped.
+// A marked loop becomes an scf.parallel; the buffer that bufferization left
+// it carrying is dropped. Its work (1 store per image) is below the default
+// min-work, so by default it then runs sequentially.
+// ANY-LABEL: func.func @marked
+//  ANY-SAME: (%[[M:.*]]: memref<?x16xi32>, %[[N:.*]]: index)
+//   ANY-NOT: scf.for
+//       ANY: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[N]]) step (%{{.*}}) {
+//       ANY:   memref.store %{{.*}}, %[[M]][%[[I]], %{{.*}}]
+//       ANY:   scf.reduce
+//       ANY: return %[[M]]
 // CHECK-LABEL: func.func @marked
-//  CHECK-SAME: (%[[M:.*]]: memref<?x16xi32>, %[[N:.*]]: index)
-//   CHECK-NOT: scf.for
-//       CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[N]]) step (%{{.*}}) {
-//       CHECK:   memref.store %{{.*}}, %[[M]][%[[I]], %{{.*}}]
-//       CHECK:   scf.reduce
-//       CHECK: return %[[M]]
+//   CHECK-NOT: scf.parallel
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+//   CHECK-NOT: scf.parallel
+//       CHECK: return
 func.func @marked(%m: memref<?x16xi32>, %n: index) -> memref<?x16xi32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -25,11 +31,11 @@ func.func @marked(%m: memref<?x16xi32>, %n: index) -> memref<?x16xi32> {
 
 // Unmarked loops, and marked loops whose results are not passed-through
 // buffers, stay sequential.
-// CHECK-LABEL: func.func @not_marked
-//       CHECK: scf.for
-//   CHECK-NOT: scf.parallel
-//       CHECK: scf.for {{.*}} iter_args
-//   CHECK-NOT: scf.parallel
+// ANY-LABEL: func.func @not_marked
+//       ANY: scf.for
+//   ANY-NOT: scf.parallel
+//       ANY: scf.for {{.*}} iter_args
+//   ANY-NOT: scf.parallel
 func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -47,8 +53,9 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 
 // -----
 
-// Only the outermost loop of a nest runs in parallel; a loop with a known
-// count below min-iterations (default 64) runs sequentially.
+// Only the outermost loop of a nest runs in parallel. The work of a nest
+// counts its innermost iterations, dynamic counts as 1: 128 x 64 = 8192
+// for the first nest (parallel by default), 8 for the second (sequential).
 // CHECK-LABEL: func.func @nest
 //       CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
 //   CHECK-NOT: scf.parallel
@@ -57,19 +64,20 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 //       CHECK: scf.for
 //   CHECK-NOT: scf.parallel
 //       CHECK: return
-// MIN4-LABEL: func.func @nest
-//       MIN4: scf.parallel
-//       MIN4: scf.for
-//       MIN4: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step
-//       MIN4: return
+// ANY-LABEL: func.func @nest
+//       ANY: scf.parallel
+//       ANY: scf.for
+//       ANY: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step
+//       ANY: return
 func.func @nest(%m: memref<?x128xi32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
   %c128 = arith.constant 128 : index
   %v = arith.constant 7 : i32
   scf.parallel (%i, %j) = (%c0, %c0) to (%n, %c128) step (%c1, %c1) {
-    scf.parallel (%k) = (%c0) to (%c8) step (%c1) {
+    scf.parallel (%k) = (%c0) to (%c64) step (%c1) {
       memref.store %v, %m[%i, %k] : memref<?x128xi32>
     }
   }
@@ -81,19 +89,45 @@ func.func @nest(%m: memref<?x128xi32>, %n: index) {
 
 // -----
 
-// A loop with a known count of at least min-iterations stays parallel.
-// CHECK-LABEL: func.func @large
-//       CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}})
-// MIN4-LABEL: func.func @large
-//       MIN4: scf.parallel
-func.func @large(%m: memref<8x16xi32>) {
+// Work adds up over the loops in a body: 2 x (2048 + 2048) = 8192 stays
+// parallel; 2 x (1024 + 1024) = 4096 too (the default min-work is 4096);
+// 2 x (1024 + 1023) does not.
+// CHECK-LABEL: func.func @sum
+//       CHECK: scf.parallel
+//       CHECK: scf.parallel
+//   CHECK-NOT: scf.parallel
+//       CHECK: return
+func.func @sum(%m: memref<2x2048xi32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c8 = arith.constant 8 : index
-  %c16 = arith.constant 16 : index
+  %c2 = arith.constant 2 : index
+  %c1023 = arith.constant 1023 : index
+  %c1024 = arith.constant 1024 : index
+  %c2048 = arith.constant 2048 : index
   %v = arith.constant 7 : i32
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c16) step (%c1, %c1) {
-    memref.store %v, %m[%i, %j] : memref<8x16xi32>
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    scf.for %j = %c0 to %c2048 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
+    scf.for %j = %c0 to %c2048 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
+  }
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    scf.for %j = %c0 to %c1024 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
+    scf.for %j = %c0 to %c1024 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
+  }
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    scf.for %j = %c0 to %c1024 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
+    scf.for %j = %c0 to %c1023 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    }
   }
   return
 }
