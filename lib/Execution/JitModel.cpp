@@ -164,6 +164,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   llvm::raw_string_ostream errorStream(pipelineError);
   LowerToLLVMOptions lowerOptions;
   lowerOptions.kernelTarget = options.kernelTarget;
+  lowerOptions.vectorize = options.vectorize;
   if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))

@@ -10,7 +10,8 @@
 //   qnt ops ──convert-qnt-to-fixed-point──▶ integer code for quantized ops
 //           ──qnt-lower-int8-kernels──▶ SIMD micro-kernels for int8 GEMMs
 //           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
-//           ──fusion, one-shot bufferization, deallocation──▶ memref
+//           ──fusion, qnt-vectorize──▶ vector code on tensors
+//           ──one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
 //
 //===----------------------------------------------------------------------===//
@@ -35,7 +36,10 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "qnt-check-no-quantized,"
          "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
-         "func.func(linalg-fuse-elementwise-ops),"
+         "func.func(linalg-fuse-elementwise-ops)," +
+         std::string(options.vectorize
+                         ? "func.func(qnt-vectorize),canonicalize,"
+                         : "") +
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"
          "buffer-deallocation-pipeline,"

@@ -70,6 +70,11 @@ static cl::opt<bool>
           cl::desc("Run once on the inputs exactly as given, with no sample "
                    "dim (single examples, e.g. the ONNX node tests)"),
           cl::cat(category));
+static cl::opt<bool> vectorize(
+    "vectorize",
+    cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
+             "(qnt-vectorize; default true); false: scalar loops"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> kernelTarget(
     "kernel-target",
     cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
@@ -132,6 +137,7 @@ int main(int argc, char **argv) {
   JitOptions jitOptions;
   jitOptions.entry = entry;
   jitOptions.kernelTarget = kernelTarget;
+  jitOptions.vectorize = vectorize;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

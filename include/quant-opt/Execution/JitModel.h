@@ -46,6 +46,8 @@ struct JitOptions {
   /// The int8 micro-kernels (qnt-lower-int8-kernels target): host,
   /// avx512-vnni, avx2, portable, arm-dotprod, or none.
   std::string kernelTarget = "host";
+  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
+  bool vectorize = true;
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public

@@ -30,6 +30,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "host, avx512-vnni, avx2, portable, arm-dotprod, or none "
                      "(the reference loops of convert-qnt-to-fixed-point)"),
       llvm::cl::init("host")};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Vectorize the element-wise ops, depthwise convs and "
+                     "max pools on tensors (qnt-vectorize); false: the "
+                     "scalar loops of convert-linalg-to-loops"),
+      llvm::cl::init(true)};
 };
 
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing

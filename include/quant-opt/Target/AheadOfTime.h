@@ -41,6 +41,8 @@ struct AotOptions {
   /// avx512-vnni or arm-dotprod; empty or "host": the best the target's
   /// features allow. One the target cannot run is an error.
   std::string kernelTarget;
+  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
+  bool vectorize = true;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };
