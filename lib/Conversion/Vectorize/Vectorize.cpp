@@ -286,13 +286,74 @@ std::optional<Window> matchWindow(linalg::GenericOp op) {
   return w;
 }
 
+/// What a window tile starts from and what it ends with.
+struct WindowPlan {
+  /// The accumulator's initial value is, per output row (n, c, oh), the
+  /// scalar `rowInit` (a linalg.fill) or `rowInitSource` at
+  /// `rowInitMap`(n, c, oh) (a broadcast generic); else it is read from the
+  /// window's output operand.
+  Value rowInit, rowInitSource;
+  AffineMap rowInitMap;
+  /// An element-wise consumer applied to the accumulator in registers (the
+  /// requantization after a depthwise conv); null: none.
+  linalg::GenericOp epilogue;
+};
+
+/// True if `map` over (n, c, oh, ow) does not depend on ow.
+bool isRowInvariant(AffineMap map) {
+  return map.isProjectedPermutation() && !map.isFunctionOfDim(3);
+}
+
+/// True if `op` is an all-parallel 4-loop generic with one identity-mapped
+/// result whose output operand is not read.
+bool isPlainRowGeneric(linalg::GenericOp op) {
+  return op.hasPureTensorSemantics() && op.getNumLoops() == 4 &&
+         op.getNumParallelLoops() == 4 && op.getNumDpsInits() == 1 &&
+         op.getIndexingMapsArray().back().isIdentity() &&
+         op.getBody()->getArguments().back().use_empty();
+}
+
+WindowPlan planWindow(linalg::GenericOp op) {
+  WindowPlan plan;
+  Value out = op.getDpsInits()[0];
+  if (auto fill = out.getDefiningOp<linalg::FillOp>()) {
+    plan.rowInit = fill.getInputs()[0];
+  } else if (auto bcast = out.getDefiningOp<linalg::GenericOp>()) {
+    auto yield = cast<linalg::YieldOp>(bcast.getBody()->getTerminator());
+    if (isPlainRowGeneric(bcast) && bcast.getNumDpsInputs() == 1 &&
+        yield.getNumOperands() == 1 &&
+        yield.getOperand(0) == bcast.getBody()->getArgument(0) &&
+        isRowInvariant(bcast.getIndexingMapsArray()[0])) {
+      plan.rowInitSource = bcast.getDpsInputs()[0];
+      plan.rowInitMap = bcast.getIndexingMapsArray()[0];
+    }
+  }
+  Value result = op.getResult(0);
+  if (!result.hasOneUse())
+    return plan;
+  auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!consumer || !isPlainRowGeneric(consumer) ||
+      consumer.getNumResults() != 1 || !hasElementwiseBody(consumer))
+    return plan;
+  for (OpOperand *operand : consumer.getDpsInputOperands()) {
+    AffineMap map = consumer.getMatchingIndexingMap(operand);
+    if (!map.isIdentity() && !isRowInvariant(map))
+      return plan;
+    if (operand->get() == result && !map.isIdentity())
+      return plan;
+  }
+  plan.epilogue = consumer;
+  return plan;
+}
+
 /// Emits the vector code of one tile of `width` output pixels at
-/// (n, c, oh, ow0) and returns the updated output tensor.
+/// (n, c, oh, ow0) and returns the updated destination tensor `dest`.
 Value emitWindowTile(OpBuilder &b, Location loc, linalg::GenericOp op,
-                     const Window &w, Value out, Value n, Value c, Value oh,
-                     Value ow0, int64_t width) {
+                     const Window &w, const WindowPlan &plan, Value dest,
+                     Value n, Value c, Value oh, Value ow0, int64_t width) {
   Value input = op.getDpsInputs()[0];
   Value second = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
   Type inType = getElementTypeOrSelf(input.getType());
   Type outType = getElementTypeOrSelf(out.getType());
   AffineMap secondMap = op.getIndexingMapsArray()[1];
@@ -305,12 +366,29 @@ Value emitWindowTile(OpBuilder &b, Location loc, linalg::GenericOp op,
             b, loc, AffineMap::get(operands.size(), 0, e),
             getAsOpFoldResult(operands)));
   };
+  // The element of `source` at `map`(n, c, oh, ow0), `map` over 4 dims.
+  auto extractAt = [&](Value source, AffineMap map) -> Value {
+    SmallVector<Value> indices;
+    for (AffineExpr r : map.getResults())
+      indices.push_back(apply(r, {n, c, oh, ow0}));
+    return tensor::ExtractOp::create(b, loc, source, indices);
+  };
   AffineExpr e0 = getAffineDimExpr(0, ctx), e1 = getAffineDimExpr(1, ctx);
-  Value zeroOut = arith::ConstantOp::create(b, loc, b.getZeroAttr(outType));
   Value zeroIn = arith::ConstantOp::create(b, loc, b.getZeroAttr(inType));
-  Value acc = vector::TransferReadOp::create(
-      b, loc, VectorType::get({width}, outType), out, ValueRange{n, c, oh, ow0},
-      zeroOut, ArrayRef<bool>{true});
+  auto readRow = [&](Value source, Type type) -> Value {
+    Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+    return vector::TransferReadOp::create(
+        b, loc, VectorType::get({width}, type), source,
+        ValueRange{n, c, oh, ow0}, pad, ArrayRef<bool>{true});
+  };
+  Value acc;
+  if (plan.rowInit)
+    acc = asVector(b, loc, plan.rowInit, width);
+  else if (plan.rowInitSource)
+    acc =
+        asVector(b, loc, extractAt(plan.rowInitSource, plan.rowInitMap), width);
+  else
+    acc = readRow(out, outType);
   // Read length covering `width` strided pixels.
   int64_t span = (width - 1) * w.strideW + 1;
   for (int64_t kh = 0; kh < w.kh; ++kh) {
@@ -341,23 +419,53 @@ Value emitWindowTile(OpBuilder &b, Location loc, linalg::GenericOp op,
       acc = cloneBodyOnVectors(b, loc, op, {x, s, acc}, width).front();
     }
   }
+  if (linalg::GenericOp epilogue = plan.epilogue) {
+    SmallVector<Value> args;
+    for (OpOperand *operand : epilogue.getDpsInputOperands()) {
+      Type type = getElementTypeOrSelf(operand->get().getType());
+      AffineMap map = epilogue.getMatchingIndexingMap(operand);
+      if (operand->get() == op.getResult(0))
+        args.push_back(acc);
+      else if (map.isIdentity())
+        args.push_back(readRow(operand->get(), type));
+      else
+        args.push_back(extractAt(operand->get(), map));
+    }
+    Type resultType = getElementTypeOrSelf(epilogue.getResult(0).getType());
+    args.push_back(
+        arith::ConstantOp::create(b, loc, b.getZeroAttr(resultType)));
+    acc = cloneBodyOnVectors(b, loc, epilogue, args, width).front();
+  }
   return vector::TransferWriteOp::create(
-             b, loc, acc, out, ValueRange{n, c, oh, ow0}, ArrayRef<bool>{true})
+             b, loc, acc, dest, ValueRange{n, c, oh, ow0}, ArrayRef<bool>{true})
       .getResult();
 }
 
 LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
                               const Window &w, int64_t lanes) {
   Location loc = op.getLoc();
-  rewriter.setInsertionPoint(op);
+  WindowPlan plan = planWindow(op);
+  // The tiles are written into the epilogue's output, or the window's.
+  Operation *replaced = plan.epilogue ? plan.epilogue.getOperation() : op;
+  rewriter.setInsertionPoint(replaced);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t channels = ranges[1], rows = ranges[4], cols = ranges[5];
   Value out = op.getDpsInits()[0];
+  Value dest = plan.epilogue ? plan.epilogue.getDpsInits()[0] : out;
   auto index = [&](int64_t v) {
     return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
   };
   Value zero = index(0), one = index(1);
-  Value batch = tensor::DimOp::create(rewriter, loc, out, 0);
+  Value batch = tensor::DimOp::create(rewriter, loc, dest, 0);
+  if (!plan.epilogue && (plan.rowInit || plan.rowInitSource)) {
+    // The initial value is not read from `out`: write into a fresh tensor.
+    auto type = cast<RankedTensorType>(out.getType());
+    SmallVector<Value> dynamic;
+    if (type.isDynamicDim(0))
+      dynamic.push_back(batch);
+    // Only the batch is dynamic (matchWindow).
+    dest = tensor::EmptyOp::create(rewriter, loc, type, dynamic);
+  }
   int64_t width = std::min(cols, lanes);
   int64_t full = cols / width * width, rest = cols - full;
   auto loop = [&](OpBuilder &b, Value lb, Value ub, Value step, Value init,
@@ -369,27 +477,31 @@ LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
                })
         .getResult(0);
   };
+  auto tile = [&](OpBuilder &b, Value t, Value n, Value c, Value oh, Value ow,
+                  int64_t tileWidth) {
+    return emitWindowTile(b, loc, op, w, plan, t, n, c, oh, ow, tileWidth);
+  };
   Value result = loop(
-      rewriter, zero, batch, one, out, [&](OpBuilder &b, Value n, Value t0) {
+      rewriter, zero, batch, one, dest, [&](OpBuilder &b, Value n, Value t0) {
         return loop(b, zero, index(channels), one, t0,
                     [&](OpBuilder &b, Value c, Value t1) {
                       return loop(
                           b, zero, index(rows), one, t1,
                           [&](OpBuilder &b, Value oh, Value t2) {
-                            Value t3 = loop(
-                                b, zero, index(full), index(width), t2,
-                                [&](OpBuilder &b, Value ow, Value t) {
-                                  return emitWindowTile(b, loc, op, w, t, n, c,
-                                                        oh, ow, width);
-                                });
+                            Value t3 =
+                                loop(b, zero, index(full), index(width), t2,
+                                     [&](OpBuilder &b, Value ow, Value t) {
+                                       return tile(b, t, n, c, oh, ow, width);
+                                     });
                             if (rest == 0)
                               return t3;
-                            return emitWindowTile(b, loc, op, w, t3, n, c, oh,
-                                                  index(full), rest);
+                            return tile(b, t3, n, c, oh, index(full), rest);
                           });
                     });
       });
-  rewriter.replaceOp(op, result);
+  rewriter.replaceOp(replaced, result);
+  if (plan.epilogue)
+    rewriter.eraseOp(op);
   return success();
 }
 
@@ -409,18 +521,24 @@ struct VectorizePass : public quantopt::impl::VectorizePassBase<VectorizePass> {
   }
 
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> generics;
-    getOperation()->walk([&](linalg::GenericOp op) { generics.push_back(op); });
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp op : generics) {
-      if (std::optional<Window> w = matchWindow(op)) {
-        if (failed(vectorizeWindow(rewriter, op, *w, vectorSize)))
-          return signalPassFailure();
-      } else if (isElementwiseCandidate(op)) {
-        // A failure leaves the op as it was (the scalar loops).
-        (void)vectorizeElementwise(rewriter, op, vectorSize);
-      }
-    }
+    // Window reductions first: they may absorb an element-wise consumer.
+    SmallVector<std::pair<linalg::GenericOp, Window>> windows;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (std::optional<Window> w = matchWindow(op))
+        windows.push_back({op, *w});
+    });
+    for (auto [op, w] : windows)
+      if (failed(vectorizeWindow(rewriter, op, w, vectorSize)))
+        return signalPassFailure();
+    SmallVector<linalg::GenericOp> elementwise;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (isElementwiseCandidate(op))
+        elementwise.push_back(op);
+    });
+    // A failure leaves the op as it was (the scalar loops).
+    for (linalg::GenericOp op : elementwise)
+      (void)vectorizeElementwise(rewriter, op, vectorSize);
     // The masked, n-D transfers of linalg::vectorize as the 1-D ones
     // convert-vector-to-llvm lowers.
     RewritePatternSet patterns(&getContext());
