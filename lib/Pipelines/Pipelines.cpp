@@ -52,11 +52,13 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "expand-strided-metadata,"
          "lower-affine,"
          "convert-scf-to-cf,"
-         // Before the arith conversion: it creates arith constants.
-         "convert-vector-to-llvm,"
-         // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf).
+         // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf);
+         // on vectors the libm calls are made lane by lane with
+         // vector.extract/insert, which the vector conversion lowers.
          "convert-math-to-llvm,"
          "convert-math-to-libm,"
+         // Before the arith conversion: it creates arith constants.
+         "convert-vector-to-llvm,"
          "convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "finalize-memref-to-llvm{use-aligned-alloc=1},"

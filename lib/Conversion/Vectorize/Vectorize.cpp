@@ -512,11 +512,11 @@ LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
 struct VectorizePass : public quantopt::impl::VectorizePassBase<VectorizePass> {
   using Base::Base;
 
-  LogicalResult initialize(MLIRContext *) override {
+  LogicalResult initialize(MLIRContext *ctx) override {
     if (vectorSize < 1)
-      return emitError(UnknownLoc::get(&getContext()))
+      return emitError(UnknownLoc::get(ctx))
              << "qnt-vectorize: vector-size must be at least 1, got "
-             << vectorSize;
+             << static_cast<int64_t>(vectorSize);
     return success();
   }
 
