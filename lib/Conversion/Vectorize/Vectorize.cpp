@@ -112,8 +112,8 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &b, Location loc,
   return yielded;
 }
 
-/// The coefficient of dim `d` in `expr`, if `expr` is sum_i c_i * d_i over
-/// `numDims` dims (no constant term).
+/// The coefficients c_i of `expr` if it is sum_i c_i * d_i over `numDims`
+/// dims (linear, no constant term); none otherwise.
 std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
                                                        unsigned numDims) {
   MLIRContext *ctx = expr.getContext();
