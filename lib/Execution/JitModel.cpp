@@ -171,6 +171,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
     return makeError("num-threads > 1 needs the OpenMP runtime (libomp), "
                      "which this build did not find: install libomp-22-dev "
                      "(scripts/setup.sh) and reconfigure");
+  lowerOptions.vectorize = options.vectorize;
   if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))

@@ -10,7 +10,8 @@
 //   qnt ops ──convert-qnt-to-fixed-point──▶ integer code for quantized ops
 //           ──qnt-lower-int8-kernels──▶ SIMD micro-kernels for int8 GEMMs
 //           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
-//           ──fusion, one-shot bufferization, deallocation──▶ memref
+//           ──fusion, qnt-vectorize──▶ vector code on tensors
+//           ──one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
 //   (num-threads > 1: parallel loops, qnt-parallelize-loops, OpenMP)
 //
@@ -52,7 +53,10 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "qnt-check-no-quantized,"
          "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
-         "func.func(linalg-fuse-elementwise-ops),"
+         "func.func(linalg-fuse-elementwise-ops)," +
+         std::string(options.vectorize
+                         ? "func.func(qnt-vectorize),canonicalize,"
+                         : "") +
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"
          "buffer-deallocation-pipeline,"
@@ -65,11 +69,13 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "expand-strided-metadata,"
          "lower-affine,"
          "convert-scf-to-cf,"
-         // Before the arith conversion: it creates arith constants.
-         "convert-vector-to-llvm,"
-         // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf).
+         // Intrinsics first (exp, sqrt, ...), libm calls for the rest (erf);
+         // on vectors the libm calls are made lane by lane with
+         // vector.extract/insert, which the vector conversion lowers.
          "convert-math-to-llvm,"
          "convert-math-to-libm,"
+         // Before the arith conversion: it creates arith constants.
+         "convert-vector-to-llvm,"
          "convert-arith-to-llvm,"
          "convert-index-to-llvm,"
          "finalize-memref-to-llvm{use-aligned-alloc=1},"

@@ -461,6 +461,7 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
 
   // The lowering, with the int8 micro-kernels of the target's features.
   LowerToLLVMOptions lowerOptions;
+  lowerOptions.vectorize = options.vectorize;
   const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
   std::string best =
       selectInt8KernelTarget(triple, [&](llvm::StringRef feature) {

@@ -70,6 +70,11 @@ static cl::opt<std::string>
              cl::desc("Target features, e.g. +avx2 (default: the host's "
                       "for the host CPU)"),
              cl::cat(category));
+static cl::opt<bool> vectorize(
+    "vectorize",
+    cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
+             "(qnt-vectorize; default true); false: scalar loops"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> kernelTarget(
     "kernel-target",
     cl::desc("The int8 micro-kernels: host (default: the best the target's "
@@ -146,6 +151,7 @@ int main(int argc, char **argv) {
   if (numThreads == 0)
     return fail("--num-threads must be at least 1");
   options.numThreads = numThreads;
+  options.vectorize = vectorize;
   options.sourceName = llvm::sys::path::filename(modelPath).str();
   auto result = compileAheadOfTime(*module, options);
   if (!result)

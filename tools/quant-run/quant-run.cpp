@@ -70,6 +70,11 @@ static cl::opt<bool>
           cl::desc("Run once on the inputs exactly as given, with no sample "
                    "dim (single examples, e.g. the ONNX node tests)"),
           cl::cat(category));
+static cl::opt<bool> vectorize(
+    "vectorize",
+    cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
+             "(qnt-vectorize; default true); false: scalar loops"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> kernelTarget(
     "kernel-target",
     cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
@@ -141,6 +146,7 @@ int main(int argc, char **argv) {
   if (numThreads == 0)
     return fail("--num-threads must be at least 1");
   jitOptions.numThreads = numThreads;
+  jitOptions.vectorize = vectorize;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

@@ -387,4 +387,77 @@ def InlineAllocaScopesPass : Pass<"qnt-inline-alloca-scopes"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Vectorizes the element-wise linalg.generic ops and the "
+                "window reductions (depthwise conv, max pool) on tensors";
+  let description = [{
+    SIMD code for the `linalg.generic` ops that `qnt-lower-int8-kernels`
+    leaves, before bufferization (part of `qnt-lower-to-llvm` unless its
+    `vectorize` option is false). Two families:
+
+    - Element-wise ops: every loop parallel, every operand map a projected
+      permutation, the result maps identities, a body of element-wise ops
+      (requantization, quantize, dequantize, additions, clamps, bias
+      broadcasts, float activations). The trailing dims that every operand
+      keeps contiguous are collapsed (`linalg::collapseOpIterationDims`:
+      H x W of an NCHW tensor, also under a per-channel operand), the op is
+      tiled with `scf::tileUsingSCF` into tiles of `1 x ... x 1 x L` (L =
+      `vector-size`, or the whole innermost dim when it is shorter) and each
+      tile is vectorized by `linalg::vectorize` (masked for the last,
+      partial tile). The upstream vector patterns then make the transfers
+      1-D (mask lowering, permutation maps as broadcasts, unit dims
+      dropped).
+    - Window reductions: the `(n, c, kh, kw, oh, ow)` generic of a
+      depthwise convolution or a max pool (input map
+      `(n, c, oh * sh + kh * dh, ow * sw + kw * dw)`, a second operand
+      indexed by `(c, kh, kw)` only, static sizes but the batch). Each
+      output row is computed in tiles of L pixels (the last tile narrower,
+      never masked): the accumulator is read once, the taps are unrolled
+      in the scalar order (kh, then kw), each adding the body applied to a
+      vector of input pixels (for a stride s > 1, the covering row segment
+      read once and every s-th element picked by `vector.shuffle`) and the
+      broadcast weight, and the tile is written once.
+
+    Each lane computes the ops of the scalar body in the scalar order: the
+    results are bit for bit those of the scalar loops. Other ops
+    (reductions such as softmax or global pools, gathers with
+    `tensor.extract` or `linalg.index`, dynamic innermost dims) are left
+    alone.
+
+    Before (a requantization, per-channel multiplier):
+
+    ```mlir
+    %r = linalg.generic {indexing_maps = [#id, #chan, #id],
+                         iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%acc, %m : tensor<?x64x28x28xi32>, tensor<64xf32>)
+        outs(%e : tensor<?x64x28x28xi8>) {...}
+    ```
+
+    After (the 28 x 28 pixels collapsed, 16 lanes):
+
+    ```mlir
+    %r = scf.for %n = %c0 to %batch step %c1 iter_args(%t0 = %init) -> (tensor<?x64x784xi8>) {
+      scf.for %c = %c0 to %c64 step %c1 iter_args(%t1 = %t0) -> (tensor<?x64x784xi8>) {
+        scf.for %p = %c0 to %c784 step %c16 iter_args(%t2 = %t1) -> (tensor<?x64x784xi8>) {
+          %a = vector.transfer_read %acc_slice[...] : tensor<1x1x16xi32>, vector<16xi32>
+          %f = arith.sitofp %a : vector<16xi32> to vector<16xf32>
+          ...
+          %w = vector.transfer_write %q, %out_slice[...] : vector<16xi8>, tensor<1x1x16xi8>
+    ```
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", "16",
+           "Lanes of the vectors (at least 1): pixels per tile along the "
+           "innermost dim">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

@@ -49,6 +49,8 @@ struct JitOptions {
   /// Threads of the generated code (qnt-lower-to-llvm num-threads); above
   /// 1 the engine loads the OpenMP runtime (libomp).
   unsigned numThreads = 1;
+  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
+  bool vectorize = true;
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public

@@ -38,6 +38,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "loops (qnt-parallelize-loops); the code then needs "
                      "libomp at run time"),
       llvm::cl::init(1)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Vectorize the element-wise ops, depthwise convs and "
+                     "max pools on tensors (qnt-vectorize); false: the "
+                     "scalar loops of convert-linalg-to-loops"),
+      llvm::cl::init(true)};
 };
 
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing

@@ -43,6 +43,8 @@ struct AotOptions {
   std::string kernelTarget;
   /// Threads of the generated code; above 1 the object calls libomp.
   unsigned numThreads = 1;
+  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
+  bool vectorize = true;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };
