@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Im2col.h"
 #include "MicroKernels.h"
 
 #include "quant-opt/Analysis/AccumulatorBounds.h"
@@ -458,8 +459,8 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
   int64_t oh = initType.getDimSize(2), ow = initType.getDimSize(3);
   int64_t k = cin * kh * kw, m = oh * ow;
-  int64_t lanes = shape.lanes, group = shape.group;
-  int64_t kp = llvm::alignTo(k, group), mb = llvm::divideCeil(m, lanes);
+  int64_t group = shape.group;
+  int64_t kp = llvm::alignTo(k, group);
   ActivationEncoding encoding =
       getActivationEncoding(shape.target, signedness->input);
   Location loc = generic.getLoc();
@@ -479,62 +480,41 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   Value packedW =
       intConstant(rewriter, loc, {f, kp}, shape.elementWidth, packed);
 
-  // im2col: col[b][mb][kg][l * G + g] = input[b, c, y, x] of pixel
-  // m = mb * L + l and k = kg * G + g (clamped to the last pixel / k: the
-  // padding lanes are never stored, the padding k have zero weights).
-  Type element = rewriter.getIntegerType(shape.elementWidth);
-  Value batch = tensor::DimOp::create(rewriter, loc, input, 0);
-  Value colEmpty = tensor::EmptyOp::create(
-      rewriter, loc,
-      ArrayRef<OpFoldResult>{batch, rewriter.getIndexAttr(mb),
-                             rewriter.getIndexAttr(kp / group),
-                             rewriter.getIndexAttr(lanes * group)},
-      element);
+  // The input as the rearrangement reads it: a spatial tensor.pad by a
+  // constant is read implicitly from its source.
   auto [strideH, dilationH] = *windowH;
   auto [strideW, dilationW] = *windowW;
-  bool isSigned = signedness->input;
-  Value col =
-      linalg::GenericOp::create(
-          rewriter, loc, colEmpty.getType(), ValueRange{}, colEmpty,
-          ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(4)},
-          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location l, ValueRange) {
-            auto cst = [&](int64_t v) {
-              return arith::ConstantIndexOp::create(nb, l, v).getResult();
-            };
-            auto index = [&](int64_t dim) {
-              return linalg::IndexOp::create(nb, l, dim).getResult();
-            };
-            auto mul = [&](Value a, int64_t v) {
-              return arith::MulIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto add = [&](Value a, Value b2) {
-              return arith::AddIOp::create(nb, l, a, b2).getResult();
-            };
-            auto div = [&](Value a, int64_t v) {
-              return arith::DivUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto rem = [&](Value a, int64_t v) {
-              return arith::RemUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto minimum = [&](Value a, int64_t v) {
-              return arith::MinUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            Value t = index(3);
-            Value pixel =
-                minimum(add(mul(index(1), lanes), div(t, group)), m - 1);
-            Value kk = minimum(add(mul(index(2), group), rem(t, group)), k - 1);
-            Value c = div(kk, kh * kw);
-            Value y = add(mul(div(pixel, ow), strideH),
-                          mul(rem(div(kk, kw), kh), dilationH));
-            Value xx =
-                add(mul(rem(pixel, ow), strideW), mul(rem(kk, kw), dilationW));
-            Value v = tensor::ExtractOp::create(nb, l, input,
-                                                ValueRange{index(0), c, y, xx});
-            linalg::YieldOp::create(
-                nb, l, encodeActivation(nb, l, v, shape, encoding, isSigned));
-          })
-          .getResult(0);
+  ConvGeometry geometry;
+  geometry.source = input;
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    auto sourceType = cast<RankedTensorType>(pad.getSourceType());
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    Value padValue = pad.getConstantPaddingValue();
+    if (padValue && !sourceType.isDynamicDim(2) &&
+        !sourceType.isDynamicDim(3) && low[0] == 0 && low[1] == 0 &&
+        high[0] == 0 && high[1] == 0 &&
+        llvm::none_of(llvm::concat<const int64_t>(low, high),
+                      ShapedType::isDynamic)) {
+      geometry.source = pad.getSource();
+      geometry.padValue = padValue;
+      geometry.padTop = low[2];
+      geometry.padLeft = low[3];
+    }
+  }
+  auto sourceType = cast<RankedTensorType>(geometry.source.getType());
+  geometry.channels = cin;
+  geometry.height = sourceType.getDimSize(2);
+  geometry.width = sourceType.getDimSize(3);
+  geometry.kernelH = kh;
+  geometry.kernelW = kw;
+  geometry.strideH = strideH;
+  geometry.strideW = strideW;
+  geometry.dilationH = dilationH;
+  geometry.dilationW = dilationW;
+  geometry.outH = oh;
+  geometry.outW = ow;
+  geometry.isSigned = signedness->input;
+  Value batch = tensor::DimOp::create(rewriter, loc, geometry.source, 0);
 
   // init as [B, F, M]; one GEMM per image.
   SmallVector<ReassociationIndices> collapse = {{0}, {1}, {2, 3}};
@@ -561,14 +541,13 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
       [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
         Gemm gemm;
         gemm.a = packedW;
-        gemm.b = col;
+        gemm.b = emitIm2col(nb, l, shape, encoding, geometry, image);
         gemm.init = epilogue ? flatInit : iterArgs[0];
         if (epilogue) {
           gemm.epilogue = &epilogue->op.getRegion().front();
           gemm.channelInputs = epilogue->channelInputs;
           gemm.output = iterArgs[0];
         }
-        gemm.bPrefix = {image};
         gemm.cPrefix = {image};
         gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
         gemm.columns = m;
@@ -586,6 +565,9 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
     replaceFused(rewriter, generic, *epilogue, init, result);
   else
     rewriter.replaceOp(generic, result);
+  // The padded input is read through its source.
+  if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && pad->use_empty())
+    rewriter.eraseOp(pad);
   return success();
 }
 
