@@ -30,6 +30,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::quantopt {
@@ -195,6 +196,44 @@ Value compensation(OpBuilder &b, Location loc, int64_t factor,
   for (auto [i, s] : llvm::enumerate(sums))
     values[i] = factor * s;
   return intConstant(b, loc, {padded}, 32, values);
+}
+
+/// The per-channel start of the accumulators if `init` is a constant
+/// broadcast along dim 1 (convert-qnt-to-fixed-point's bias and folded
+/// zero-point correction: a linalg.generic broadcasting a constant 1-D
+/// tensor of `channels` values, or a linalg.fill with a constant).
+std::optional<SmallVector<int64_t>> matchChannelBroadcast(Value init,
+                                                          int64_t channels) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    APInt value;
+    if (!matchPattern(fill.getInputs()[0], m_ConstantInt(&value)))
+      return std::nullopt;
+    return SmallVector<int64_t>(channels, value.getSExtValue());
+  }
+  auto broadcast = init.getDefiningOp<linalg::GenericOp>();
+  if (!broadcast || broadcast.getNumDpsInputs() != 1 ||
+      broadcast.getNumDpsInits() != 1 ||
+      broadcast.getNumParallelLoops() != broadcast.getNumLoops())
+    return std::nullopt;
+  int64_t rank = broadcast.getNumLoops();
+  MLIRContext *ctx = init.getContext();
+  SmallVector<AffineMap> maps = broadcast.getIndexingMapsArray();
+  Block &body = broadcast.getRegion().front();
+  if (rank < 2 ||
+      maps[0] != AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx) ||
+      maps[1] != AffineMap::getMultiDimIdentityMap(rank, ctx) ||
+      body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return std::nullopt;
+  auto constant =
+      broadcast.getDpsInputs()[0].getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> values =
+      qnt::readConstantIntegers(constant.getValue(), /*isSigned=*/true);
+  if (!values || static_cast<int64_t>(values->size()) != channels)
+    return std::nullopt;
+  return values;
 }
 
 //===----------------------------------------------------------------------===//
@@ -516,39 +555,73 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   geometry.isSigned = signedness->input;
   Value batch = tensor::DimOp::create(rewriter, loc, geometry.source, 0);
 
-  // init as [B, F, M]; one GEMM per image.
+  // One GEMM per image, on [F, M] slices of the [B, F, M] accumulators (or
+  // epilogue output). When the accumulators start at a constant per
+  // channel and only the epilogue reads them, that start joins the per-row
+  // compensation and C0 is a constant 0: the broadcast is not materialized.
   SmallVector<ReassociationIndices> collapse = {{0}, {1}, {2, 3}};
-  Value flatInit =
-      tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
+  std::optional<SmallVector<int64_t>> channelStart;
+  if (epilogue)
+    channelStart = matchChannelBroadcast(init, f);
+  // A tensor of init's shape that does not keep the broadcast alive.
+  Value shaped =
+      channelStart
+          ? init.getDefiningOp<DestinationStyleOpInterface>().getDpsInits()[0]
+          : init;
   RankedTensorType resultType = initType;
-  Value flatOutput;
+  Value flatInit, flatOutput, zeros;
+  if (!channelStart)
+    flatInit = tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
+  else
+    zeros = intConstant(rewriter, loc, {f, m}, 32, {0});
   if (epilogue) {
     resultType = cast<RankedTensorType>(epilogue->op.getResult(0).getType());
     flatOutput = tensor::CollapseShapeOp::create(
         rewriter, loc,
         tensor::EmptyOp::create(rewriter, loc,
-                                tensor::getMixedSizes(rewriter, loc, init),
+                                tensor::getMixedSizes(rewriter, loc, shaped),
                                 resultType.getElementType()),
         collapse);
   }
-  Value comp =
-      compensation(rewriter, loc, encoding.compensationFactor, sums, f);
+  SmallVector<int64_t> rowStart(f, 0);
+  for (int64_t ff = 0; ff < f; ++ff)
+    rowStart[ff] = encoding.compensationFactor * sums[ff] +
+                   (channelStart ? (*channelStart)[ff] : 0);
+  Value comp;
+  if (llvm::any_of(rowStart, [](int64_t v) { return v != 0; }))
+    comp = intConstant(rewriter, loc, {f}, 32, rowStart);
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   auto images = scf::ForOp::create(
       rewriter, loc, c0, batch, c1,
       ValueRange{epilogue ? flatOutput : flatInit},
       [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
+        SmallVector<OpFoldResult> offsets = {image, nb.getIndexAttr(0),
+                                             nb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {
+            nb.getIndexAttr(1), nb.getIndexAttr(f), nb.getIndexAttr(m)};
+        SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+        auto sliceType = RankedTensorType::get(
+            {f, m},
+            cast<RankedTensorType>(iterArgs[0].getType()).getElementType());
+        auto slice = [&](Value t) -> Value {
+          return tensor::ExtractSliceOp::create(
+              nb, l,
+              sliceType.clone(
+                  cast<RankedTensorType>(t.getType()).getElementType()),
+              t, offsets, sizes, strides);
+        };
         Gemm gemm;
         gemm.a = packedW;
         gemm.b = emitIm2col(nb, l, shape, encoding, geometry, image);
-        gemm.init = epilogue ? flatInit : iterArgs[0];
         if (epilogue) {
+          gemm.init = channelStart ? zeros : slice(flatInit);
           gemm.epilogue = &epilogue->op.getRegion().front();
           gemm.channelInputs = epilogue->channelInputs;
-          gemm.output = iterArgs[0];
+          gemm.output = slice(iterArgs[0]);
+        } else {
+          gemm.init = slice(iterArgs[0]);
         }
-        gemm.cPrefix = {image};
         gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
         gemm.columns = m;
         gemm.kGroups = kp / group;
@@ -556,15 +629,21 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
         gemm.activationSigned = encoding.isSigned;
         gemm.compensation = comp;
         gemm.rowCompensation = true;
-        scf::YieldOp::create(nb, l, emitGemm(nb, l, shape, gemm));
+        Value c = emitGemm(nb, l, shape, gemm);
+        scf::YieldOp::create(nb, l,
+                             tensor::InsertSliceOp::create(
+                                 nb, l, c, iterArgs[0], offsets, sizes, strides)
+                                 .getResult());
       });
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, images.getResult(0), collapse,
-      tensor::getMixedSizes(rewriter, loc, init));
+      tensor::getMixedSizes(rewriter, loc, shaped));
   if (epilogue)
-    replaceFused(rewriter, generic, *epilogue, init, result);
+    replaceFused(rewriter, generic, *epilogue, shaped, result);
   else
     rewriter.replaceOp(generic, result);
+  if (channelStart && init.use_empty())
+    rewriter.eraseOp(init.getDefiningOp());
   // The padded input is read through its source.
   if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && pad->use_empty())
     rewriter.eraseOp(pad);
