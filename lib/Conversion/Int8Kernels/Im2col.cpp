@@ -49,6 +49,12 @@ namespace {
 /// Output pixels of one row handled by one vector (longer rows are split).
 constexpr int64_t kMaxChunk = 64;
 
+/// The width of the vector that writes a chunk of `n` pixels into the
+/// staging matrix: a power of 2 (whole registers, no split stores). The
+/// lanes past `n` spill into the next chunk or row, written after, or into
+/// the end of the matrix rows, which are longer than M for that.
+int64_t storeWidth(int64_t n) { return llvm::PowerOf2Ceil(n); }
+
 class Im2colEmitter {
 public:
   Im2colEmitter(OpBuilder &b, Location loc, const KernelShape &shape,
@@ -171,9 +177,11 @@ Value Im2colEmitter::emitOutputRow(Value staging, Value c, Value oy) {
             anyPad = true;
           }
         }
+        // The spilled lanes: anything.
+        mask.resize(storeWidth(n), anyRow ? 0 : hi - lo);
         Value pixels;
         if (!anyRow) {
-          pixels = padSplat(n);
+          pixels = padSplat(storeWidth(n));
         } else if (!anyPad) {
           pixels = vector::ShuffleOp::create(b, loc, row, row, mask);
         } else {
@@ -191,8 +199,12 @@ Value Im2colEmitter::emitOutputRow(Value staging, Value c, Value oy) {
 }
 
 Value Im2colEmitter::emitStaging() {
+  // The last chunk of the last output row spills past M.
+  int64_t last = (conv.outW - 1) % kMaxChunk + 1;
   Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{conv.k(), conv.pixels()}, raw);
+      b, loc,
+      ArrayRef<int64_t>{conv.k(), conv.pixels() + storeWidth(last) - last},
+      raw);
   return forLoop(0, conv.channels, empty, [&](Value c, Value s) {
     return forLoop(0, conv.outH, s,
                    [&](Value oy, Value t) { return emitOutputRow(t, c, oy); });
