@@ -132,6 +132,12 @@ func.func @depthwise(%x: tensor<?x2x3x3x!x>) -> tensor<?x2x2x2x!acc> {
 // VNNI-NOT: linalg.generic
 // VNNI: %[[START:.*]] = arith.constant dense<[-6, 12]> : tensor<2xi32>
 // VNNI: scf.for %[[IMG:.*]] = %{{.*}} to %{{.*}} step
+// The staging rows of 3 pixels are written as vectors of 4: the matrix
+// has 9 + 1 columns.
+// VNNI: tensor.empty() : tensor<4x10xi8>
+// VNNI: %[[R:.*]] = vector.transfer_read %arg0{{.*}} : tensor<?x1x4x4xi8>, vector<4xi8>
+// VNNI: vector.shuffle %[[R]], %[[R]] [0, 1, 2, 0] : vector<4xi8>, vector<4xi8>
+// VNNI: vector.transfer_write {{.*}} : vector<4xi8>, tensor<4x10xi8>
 // VNNI: %[[OUT:.*]] = tensor.extract_slice %{{.*}}[%[[IMG]], 0, 0] [1, 2, 9] [1, 1, 1] : tensor<?x2x9xi8> to tensor<2x9xi8>
 // VNNI: tensor.extract %[[START]]
 // VNNI: vector.transfer_read %[[ZEROS]]
@@ -152,4 +158,34 @@ func.func @conv_requantize(%x: tensor<?x1x4x4x!x>) -> tensor<?x2x3x3x!y> {
          : (tensor<?x1x4x4x!x>, tensor<2x1x2x2x!w>) -> tensor<?x2x3x3x!acc>
   %y = qnt.requantize %acc rounding = <single_round> : tensor<?x2x3x3x!acc> -> tensor<?x2x3x3x!y>
   return %y : tensor<?x2x3x3x!y>
+}
+
+// -----
+
+// A 1x1 conv, stride 1, unpadded: the NCHW input of each image already is
+// the [K][M] matrix (K = 5 channels, M = 9 pixels), so there is no staging:
+// the packing reads the input itself, 4 channels at a time, then the last
+// one with 3 rows of zeros.
+
+!x = !quant.uniform<u8:f32, 0.5:3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.25>
+!acc = !quant.uniform<i32:f32, 0.125>
+
+// VNNI-LABEL: func.func @pointwise
+// VNNI: %[[X:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1], [2, 3]] : tensor<?x5x3x3xi8> into tensor<?x5x9xi8>
+// VNNI-NOT: tensor.empty() : tensor<5x
+// VNNI: tensor.empty() : tensor<1x2x64xi8>
+// VNNI: scf.for
+// VNNI-COUNT-4: vector.transfer_read %[[X]][%{{.*}}, %{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<?x5x9xi8>, vector<9xi8>
+// VNNI-NOT: arith.xori
+// VNNI: vector.transfer_write %{{.*}} : vector<64xi8>, tensor<1x2x64xi8>
+// VNNI: vector.transfer_read %[[X]]{{.*}} : tensor<?x5x9xi8>, vector<9xi8>
+// VNNI-NOT: vector.transfer_read %[[X]]
+// VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+func.func @pointwise(%x: tensor<?x5x3x3x!x>) -> tensor<?x2x3x3x!acc> {
+  %wi = arith.constant dense<[[[[1]], [[2]], [[3]], [[4]], [[5]]], [[[-1]], [[-2]], [[-3]], [[-4]], [[-5]]]]> : tensor<2x5x1x1xi8>
+  %w = quant.scast %wi : tensor<2x5x1x1xi8> to tensor<2x5x1x1x!w>
+  %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1
+         : (tensor<?x5x3x3x!x>, tensor<2x5x1x1x!w>) -> tensor<?x2x3x3x!acc>
+  return %acc : tensor<?x2x3x3x!acc>
 }
