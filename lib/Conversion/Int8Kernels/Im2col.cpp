@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// One image of a convolution's input, rearranged into the packed B of the
-// GEMM ([Mp/L][Kp/G][L*G]) in two passes of vector code, without any
-// per-element index computation:
+// A band of output rows of one image of a convolution's input, rearranged
+// into the packed B of the GEMM ([Mp/L][Kp/G][L*G]) in two passes of vector
+// code, without any per-element index computation:
 //
 //   staging   S[k][m] = x[c, oy*sH + ky*dH - pT, ox*sW + kx*dW - pL], the
 //             [K][M] matrix of the GEMM (k = (c, ky, kx), m = (oy, ox)):
@@ -35,6 +35,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::quantopt;
 using namespace mlir::quantopt::int8kernels;
@@ -59,9 +61,9 @@ class Im2colEmitter {
 public:
   Im2colEmitter(OpBuilder &b, Location loc, const KernelShape &shape,
                 const ActivationEncoding &encoding, const ConvGeometry &conv,
-                Value image)
+                Value image, Value firstRow, int64_t rows)
       : b(b), loc(loc), shape(shape), encoding(encoding), conv(conv),
-        image(image),
+        image(image), firstRow(firstRow), rows(rows),
         raw(cast<RankedTensorType>(conv.source.getType()).getElementType()) {}
 
   Value emit();
@@ -104,6 +106,11 @@ private:
   const ActivationEncoding &encoding;
   const ConvGeometry &conv;
   Value image;
+  /// The band of output rows [firstRow, firstRow + rows).
+  Value firstRow;
+  int64_t rows;
+  /// Added to the pixel index of the packing's reads.
+  Value pixelOffset;
   Type raw;
 };
 
@@ -125,6 +132,7 @@ Value Im2colEmitter::emitOutputRow(Value staging, Value c, Value oy) {
   int64_t kh = conv.kernelH, kw = conv.kernelW;
   Value kBase = mul(c, kh * kw);
   Value mBase = mul(oy, conv.outW);
+  oy = arith::AddIOp::create(b, loc, firstRow, oy);
   for (int64_t ky = 0; ky < kh; ++ky) {
     // Input row iy = oy * sH + offset; static when it is always inside.
     int64_t offset = ky * conv.dilationH - conv.padTop;
@@ -203,10 +211,10 @@ Value Im2colEmitter::emitStaging() {
   int64_t last = (conv.outW - 1) % kMaxChunk + 1;
   Value empty = tensor::EmptyOp::create(
       b, loc,
-      ArrayRef<int64_t>{conv.k(), conv.pixels() + storeWidth(last) - last},
+      ArrayRef<int64_t>{conv.k(), rows * conv.outW + storeWidth(last) - last},
       raw);
   return forLoop(0, conv.channels, empty, [&](Value c, Value s) {
-    return forLoop(0, conv.outH, s,
+    return forLoop(0, rows, s,
                    [&](Value oy, Value t) { return emitOutputRow(t, c, oy); });
   });
 }
@@ -254,6 +262,8 @@ Value Im2colEmitter::emitGroup(Value col, Value matrix, ArrayRef<Value> prefix,
   Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(laneType));
   Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(raw));
   Value k0 = mul(kg, shape.group), m0 = mul(mb, shape.lanes);
+  if (pixelOffset)
+    m0 = arith::AddIOp::create(b, loc, m0, pixelOffset);
   SmallVector<Value> vectors;
   for (int64_t g = 0; g < shape.group; ++g) {
     if (g >= rows) {
@@ -279,7 +289,7 @@ Value Im2colEmitter::emitGroup(Value col, Value matrix, ArrayRef<Value> prefix,
 
 Value Im2colEmitter::emitPacking(Value matrix, ArrayRef<Value> prefix) {
   int64_t lanes = shape.lanes, group = shape.group;
-  int64_t k = conv.k(), m = conv.pixels();
+  int64_t k = conv.k(), m = rows * conv.outW;
   Value empty = tensor::EmptyOp::create(
       b, loc,
       ArrayRef<int64_t>{(m + lanes - 1) / lanes, (k + group - 1) / group,
@@ -311,6 +321,7 @@ Value Im2colEmitter::emit() {
     Value matrix = tensor::CollapseShapeOp::create(
         b, loc, conv.source,
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    pixelOffset = mul(firstRow, conv.outW);
     return emitPacking(matrix, {image});
   }
   return emitPacking(emitStaging(), {});
@@ -319,6 +330,19 @@ Value Im2colEmitter::emit() {
 Value int8kernels::emitIm2col(OpBuilder &b, Location loc,
                               const KernelShape &shape,
                               const ActivationEncoding &encoding,
-                              const ConvGeometry &conv, Value image) {
-  return Im2colEmitter(b, loc, shape, encoding, conv, image).emit();
+                              const ConvGeometry &conv, Value image,
+                              Value firstRow, int64_t rows) {
+  return Im2colEmitter(b, loc, shape, encoding, conv, image, firstRow, rows)
+      .emit();
+}
+
+int64_t int8kernels::chooseBandRows(const ConvGeometry &conv,
+                                    const KernelShape &shape) {
+  // Bands of whole output rows whose pixels fill whole vectors, and whose
+  // [K][band pixels] matrix takes about kBandBytes.
+  constexpr int64_t kBandBytes = 16 * 1024;
+  int64_t step = shape.lanes / std::gcd(conv.outW, shape.lanes);
+  int64_t fit = kBandBytes / std::max<int64_t>(conv.k() * conv.outW, 1);
+  int64_t rows = std::max(step, fit / step * step);
+  return std::min(rows, conv.outH);
 }

@@ -42,14 +42,21 @@ struct ConvGeometry {
   bool isPointwise() const;
 };
 
-/// The packed B of image `image` ([ceil(M / L)][Kp / G][L * G] of the
-/// stored element type; k = (c, ky, kx) row-major, m = (oy, ox)): element
-/// (mb, kg, l * G + g) is the encoded input element of pixel mb * L + l
-/// and k = kg * G + g. The lanes past M and the k past K are 0 before the
-/// encoding.
+/// The packed B of the output rows [firstRow, firstRow + rows) of image
+/// `image`, M = rows * outW pixels ([ceil(M / L)][Kp / G][L * G] of the
+/// stored element type; k = (c, ky, kx) row-major, m = (oy - firstRow, ox)):
+/// element (mb, kg, l * G + g) is the encoded input element of pixel
+/// mb * L + l and k = kg * G + g. The lanes past M and the k past K are 0
+/// before the encoding.
 Value emitIm2col(OpBuilder &b, Location loc, const KernelShape &shape,
                  const ActivationEncoding &encoding, const ConvGeometry &conv,
-                 Value image);
+                 Value image, Value firstRow, int64_t rows);
+
+/// The output rows of one band: the GEMM runs band by band, so that the
+/// rearranged input of a band stays in the L1 cache between its two passes
+/// and the GEMM (about 16 KiB), with band pixels a multiple of L when the
+/// output has enough rows.
+int64_t chooseBandRows(const ConvGeometry &conv, const KernelShape &shape);
 
 } // namespace mlir::quantopt::int8kernels
 

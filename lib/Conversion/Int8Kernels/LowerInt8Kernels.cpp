@@ -12,8 +12,8 @@
 //   matmul  x[..., M, K] * w[K, N]: rows are the rows of x (batch dims
 //           flattened), lanes output features; w packed [Np/L][Kp/G][L*G].
 //   conv    rows are output channels, lanes the output pixels of one image;
-//           w packed [F][Kp], the padded input rearranged per image at run
-//           time (im2col) into [Mp/L][Kp/G][L*G].
+//           w packed [F][Kp], the input rearranged at run time (im2col,
+//           Im2col.cpp) into [Mp/L][Kp/G][L*G], per band of output rows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -497,7 +497,7 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   int64_t f = wType.getDimSize(0), cin = wType.getDimSize(1);
   int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
   int64_t oh = initType.getDimSize(2), ow = initType.getDimSize(3);
-  int64_t k = cin * kh * kw, m = oh * ow;
+  int64_t k = cin * kh * kw;
   int64_t group = shape.group;
   int64_t kp = llvm::alignTo(k, group);
   ActivationEncoding encoding =
@@ -569,11 +569,9 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
           ? init.getDefiningOp<DestinationStyleOpInterface>().getDpsInits()[0]
           : init;
   RankedTensorType resultType = initType;
-  Value flatInit, flatOutput, zeros;
+  Value flatInit, flatOutput;
   if (!channelStart)
     flatInit = tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
-  else
-    zeros = intConstant(rewriter, loc, {f, m}, 32, {0});
   if (epilogue) {
     resultType = cast<RankedTensorType>(epilogue->op.getResult(0).getType());
     flatOutput = tensor::CollapseShapeOp::create(
@@ -590,50 +588,76 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   Value comp;
   if (llvm::any_of(rowStart, [](int64_t v) { return v != 0; }))
     comp = intConstant(rewriter, loc, {f}, 32, rowStart);
+  // The GEMM of the output rows [firstRow, firstRow + rows) of `image`:
+  // columns [firstRow * OW, (firstRow + rows) * OW) of its [F, M] slice.
+  auto emitBand = [&](OpBuilder &nb, Location l, Value acc, Value image,
+                      Value firstRow, int64_t rows) -> Value {
+    int64_t columns = rows * ow;
+    Value column0 = arith::MulIOp::create(
+        nb, l, firstRow, arith::ConstantIndexOp::create(nb, l, ow));
+    SmallVector<OpFoldResult> offsets = {image, nb.getIndexAttr(0), column0};
+    SmallVector<OpFoldResult> sizes = {nb.getIndexAttr(1), nb.getIndexAttr(f),
+                                       nb.getIndexAttr(columns)};
+    SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+    auto slice = [&](Value t) -> Value {
+      Type element = cast<RankedTensorType>(t.getType()).getElementType();
+      return tensor::ExtractSliceOp::create(
+          nb, l, RankedTensorType::get({f, columns}, element), t, offsets,
+          sizes, strides);
+    };
+    Gemm gemm;
+    gemm.a = packedW;
+    gemm.b =
+        emitIm2col(nb, l, shape, encoding, geometry, image, firstRow, rows);
+    if (epilogue) {
+      gemm.init = channelStart ? intConstant(nb, l, {f, columns}, 32, {0})
+                               : slice(flatInit);
+      gemm.epilogue = &epilogue->op.getRegion().front();
+      gemm.channelInputs = epilogue->channelInputs;
+      gemm.output = slice(acc);
+    } else {
+      gemm.init = slice(acc);
+    }
+    gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
+    gemm.columns = columns;
+    gemm.kGroups = kp / group;
+    gemm.activationIsA = false;
+    gemm.activationSigned = encoding.isSigned;
+    gemm.compensation = comp;
+    gemm.rowCompensation = true;
+    Value c = emitGemm(nb, l, shape, gemm);
+    return tensor::InsertSliceOp::create(nb, l, c, acc, offsets, sizes,
+                                         strides);
+  };
+  int64_t bandRows = chooseBandRows(geometry, shape);
+  int64_t fullBands = oh / bandRows, lastRows = oh % bandRows;
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   auto images = scf::ForOp::create(
       rewriter, loc, c0, batch, c1,
       ValueRange{epilogue ? flatOutput : flatInit},
       [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
-        SmallVector<OpFoldResult> offsets = {image, nb.getIndexAttr(0),
-                                             nb.getIndexAttr(0)};
-        SmallVector<OpFoldResult> sizes = {
-            nb.getIndexAttr(1), nb.getIndexAttr(f), nb.getIndexAttr(m)};
-        SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
-        auto sliceType = RankedTensorType::get(
-            {f, m},
-            cast<RankedTensorType>(iterArgs[0].getType()).getElementType());
-        auto slice = [&](Value t) -> Value {
-          return tensor::ExtractSliceOp::create(
-              nb, l,
-              sliceType.clone(
-                  cast<RankedTensorType>(t.getType()).getElementType()),
-              t, offsets, sizes, strides);
+        Value acc = iterArgs[0];
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, l, v);
         };
-        Gemm gemm;
-        gemm.a = packedW;
-        gemm.b = emitIm2col(nb, l, shape, encoding, geometry, image);
-        if (epilogue) {
-          gemm.init = channelStart ? zeros : slice(flatInit);
-          gemm.epilogue = &epilogue->op.getRegion().front();
-          gemm.channelInputs = epilogue->channelInputs;
-          gemm.output = slice(iterArgs[0]);
-        } else {
-          gemm.init = slice(iterArgs[0]);
-        }
-        gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
-        gemm.columns = m;
-        gemm.kGroups = kp / group;
-        gemm.activationIsA = false;
-        gemm.activationSigned = encoding.isSigned;
-        gemm.compensation = comp;
-        gemm.rowCompensation = true;
-        Value c = emitGemm(nb, l, shape, gemm);
-        scf::YieldOp::create(nb, l,
-                             tensor::InsertSliceOp::create(
-                                 nb, l, c, iterArgs[0], offsets, sizes, strides)
-                                 .getResult());
+        if (fullBands > 0)
+          acc = scf::ForOp::create(
+                    nb, l, index(0), index(fullBands), index(1), acc,
+                    [&](OpBuilder &bb, Location bl, Value band,
+                        ValueRange bandArgs) {
+                      Value firstRow = arith::MulIOp::create(
+                          bb, bl, band,
+                          arith::ConstantIndexOp::create(bb, bl, bandRows));
+                      scf::YieldOp::create(bb, bl,
+                                           emitBand(bb, bl, bandArgs[0], image,
+                                                    firstRow, bandRows));
+                    })
+                    .getResult(0);
+        if (lastRows > 0)
+          acc = emitBand(nb, l, acc, image, index(fullBands * bandRows),
+                         lastRows);
+        scf::YieldOp::create(nb, l, acc);
       });
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, images.getResult(0), collapse,
@@ -642,8 +666,16 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
     replaceFused(rewriter, generic, *epilogue, shaped, result);
   else
     rewriter.replaceOp(generic, result);
-  if (channelStart && init.use_empty())
-    rewriter.eraseOp(init.getDefiningOp());
+  if (channelStart && init.use_empty()) {
+    // The broadcast, and its constant if nothing else reads it.
+    Operation *broadcast = init.getDefiningOp();
+    SmallVector<Value> operands(broadcast->getOperands());
+    rewriter.eraseOp(broadcast);
+    for (Value operand : operands)
+      if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
+          constant && constant->use_empty())
+        rewriter.eraseOp(constant);
+  }
   // The padded input is read through its source.
   if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && pad->use_empty())
     rewriter.eraseOp(pad);

@@ -1,18 +1,20 @@
 """Writes a quantization-simulation module whose int8 form exercises every
 path of the conv input rearrangement of qnt-lower-int8-kernels (Im2col.cpp;
-int8-kernels-*.test), on an s8 input [N, 6, 10, 150] with zero point -5
-(the padding value):
+int8-kernels-*.test), on an s8 input with zero point -5
+(the padding value), [N, 6, 40, 150]. The GEMM runs in bands of output rows
+(Im2col.h chooseBandRows): several convs have several bands and a shorter
+last one.
 
   out0  3x3, stride 2, padded 1: output rows of 75 pixels (two chunks of
-        the row shuffles, 64 + 11), K = 54 (not a multiple of 4),
-        M = 375 (a partial vector), a bias
+        the row shuffles, 64 + 11), K = 54 (not a multiple of 4), bands of
+        16 + 4 rows (partial vectors), a bias
   out1  1x1, stride 2, unpadded (the strided row shuffles)
   out2  3x3, dilation (2, 3), pads top 0, left 2, bottom 1, right 0:
-        146-pixel rows (chunks 64 + 64 + 18)
-  out3  3x3, dilation (6, 1), bottom padding 12: kernel row 1 reads the
-        padding for some output rows, kernel row 2 for all of them
+        146-pixel rows (chunks 64 + 64 + 18), bands of 8 rows and 5
+  out3  3x3, dilation (21, 1), bottom padding 12: kernel row 2 reads the
+        padding for all output rows
   out4  1x1, stride 1, unpadded (the input is the [K][M] matrix itself):
-        K = 6, M = 1500, a bias
+        K = 6, bands of 16 + 16 + 8 rows, a bias
 
 The outputs are the int32 accumulators (dequantized exactly), so any
 difference between two kernel targets shows.
@@ -44,11 +46,11 @@ def zeros(n):
 
 # name, out channels, kernel, strides, pads, dilations, output shape, bias
 convs = [
-    ("0", 5, (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), (5, 75), True),
-    ("1", 3, (1, 1), (2, 2), (0, 0, 0, 0), (1, 1), (5, 75), False),
-    ("2", 4, (3, 3), (1, 1), (0, 2, 1, 0), (2, 3), (7, 146), False),
-    ("3", 2, (3, 3), (1, 1), (0, 1, 12, 1), (6, 1), (10, 150), False),
-    ("4", 7, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), (10, 150), True),
+    ("0", 5, (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), (20, 75), True),
+    ("1", 3, (1, 1), (2, 2), (0, 0, 0, 0), (1, 1), (20, 75), False),
+    ("2", 4, (3, 3), (1, 1), (0, 2, 1, 0), (2, 3), (37, 146), False),
+    ("3", 2, (3, 3), (1, 1), (0, 1, 12, 1), (21, 1), (10, 150), False),
+    ("4", 7, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), (40, 150), True),
 ]
 
 lines = []
@@ -63,7 +65,7 @@ for name, f, (kh, kw), strides, pads, dilations, (oh, ow), bias in convs:
         f"narrow_range axis = 0 scale = {wscales(w)} zero_point = {zeros(f)}"
         f" : {wtype}")
     operands = f"%x1, %w{name}q"
-    types = f"tensor<?x6x10x150xf32>, {wtype}"
+    types = f"tensor<?x6x40x150xf32>, {wtype}"
     if bias:
         b = rng.uniform(-2.0, 2.0, (f,)).astype(np.float32)
         lines.append(f"  %b{name} = arith.constant {dense(b)}")
@@ -76,8 +78,8 @@ for name, f, (kh, kw), strides, pads, dilations, (oh, ow), bias in convs:
     results.append((f"%c{name}", out))
 
 module = f"""module attributes {{qnt.rounding = #qnt.rounding<single_round>}} {{
-func.func @main(%x: tensor<?x6x10x150xf32>) -> ({", ".join(t for _, t in results)}) {{
-  %x1 = qnt.fake_quant %x bits = 8 signed scale = [0.0078431] zero_point = [-5] : tensor<?x6x10x150xf32>
+func.func @main(%x: tensor<?x6x40x150xf32>) -> ({", ".join(t for _, t in results)}) {{
+  %x1 = qnt.fake_quant %x bits = 8 signed scale = [0.0078431] zero_point = [-5] : tensor<?x6x40x150xf32>
 {chr(10).join(lines)}
   return {", ".join(v for v, _ in results)} : {", ".join(t for _, t in results)}
 }}
@@ -85,4 +87,4 @@ func.func @main(%x: tensor<?x6x10x150xf32>) -> ({", ".join(t for _, t in results
 """
 with open(sys.argv[1], "w") as f:
     f.write(module)
-np.save(sys.argv[2], rng.uniform(-1.0, 1.0, (3, 6, 10, 150)).astype(np.float32))
+np.save(sys.argv[2], rng.uniform(-1.0, 1.0, (3, 6, 40, 150)).astype(np.float32))
