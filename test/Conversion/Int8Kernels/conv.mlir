@@ -193,3 +193,41 @@ func.func @pointwise(%x: tensor<?x5x3x3x!x>) -> tensor<?x2x3x3x!acc> {
          : (tensor<?x5x3x3x!x>, tensor<2x5x1x1x!w>) -> tensor<?x2x3x3x!acc>
   return %acc : tensor<?x2x3x3x!acc>
 }
+
+// -----
+
+// Bands of output rows: K = 16 * 9 = 144, 28 pixels per row, so a band of
+// 4 rows (112 pixels, 7 vectors) holds about 16 KiB of rearranged input:
+// 7 bands in a loop, then a band of the last 2 rows (56 pixels). Each band
+// has its [K][pixels + 4] matrix, its packed B and its GEMM on a slice of
+// the image's [F, M] output.
+
+!x = !quant.uniform<u8:f32, 0.5:3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.25>
+!acc = !quant.uniform<i32:f32, 0.125>
+!y = !quant.uniform<u8:f32, 0.1:2>
+
+// VNNI-LABEL: func.func @bands
+// VNNI: scf.for %[[IMG:.*]] = %{{.*}} to %{{.*}} step
+// VNNI: %[[BANDS:.*]] = arith.constant 7 : index
+// VNNI: scf.for %[[BAND:.*]] = %{{.*}} to %[[BANDS]] step
+// VNNI: %[[ROWS:.*]] = arith.constant 4 : index
+// VNNI: %[[ROW0:.*]] = arith.muli %[[BAND]], %[[ROWS]] : index
+// VNNI: %[[COL0:.*]] = arith.muli %[[ROW0]], %{{.*}} : index
+// VNNI: tensor.empty() : tensor<144x116xi8>
+// VNNI: tensor.empty() : tensor<7x36x64xi8>
+// VNNI: tensor.extract_slice %{{.*}}[%[[IMG]], 0, %[[COL0]]] [1, 16, 112] [1, 1, 1] : tensor<?x16x840xi8> to tensor<16x112xi8>
+// VNNI: tensor.insert_slice %{{.*}}[%[[IMG]], 0, %[[COL0]]] [1, 16, 112] [1, 1, 1] : tensor<16x112xi8> into tensor<?x16x840xi8>
+// VNNI: scf.yield
+// VNNI: tensor.empty() : tensor<144x60xi8>
+// VNNI: tensor.empty() : tensor<4x36x64xi8>
+// VNNI: tensor.extract_slice %{{.*}}[%[[IMG]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<?x16x840xi8> to tensor<16x56xi8>
+// VNNI: tensor.insert_slice %{{.*}}[%[[IMG]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<16x56xi8> into tensor<?x16x840xi8>
+func.func @bands(%x: tensor<?x16x30x28x!x>) -> tensor<?x16x30x28x!y> {
+  %wi = arith.constant dense<1> : tensor<16x16x3x3xi8>
+  %w = quant.scast %wi : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>
+  %acc = qnt.conv2d %x, %w strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+         : (tensor<?x16x30x28x!x>, tensor<16x16x3x3x!w>) -> tensor<?x16x30x28x!acc>
+  %y = qnt.requantize %acc rounding = <single_round> : tensor<?x16x30x28x!acc> -> tensor<?x16x30x28x!y>
+  return %y : tensor<?x16x30x28x!y>
+}
