@@ -225,8 +225,26 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
       `G` at a time and broadcast to every lane.
     - conv: rows are output channels, lanes output pixels of one image
       (the NCHW output is then written with contiguous vector stores). The
-      weight is packed at compile time into `[F][Kp]`, the input is
-      rearranged at run time (im2col) into `[Mp/L][Kp/G][L*G]`.
+      weight is packed at compile time into `[F][Kp]`. The GEMM of each
+      image runs in bands of output rows (about 16 KiB of rearranged
+      input, L1-resident); each band of the input is rearranged at run
+      time (im2col) into `[Mp/L][Kp/G][L*G]` by vector code, in two
+      passes: (1) the `[K][M]` matrix, `k = (c, ky,
+      kx)`, `m = (oy, ox)`: per channel and output row, each kernel row
+      loads its input row once as a vector and each kernel column takes
+      its output row out of it with one `vector.shuffle` whose static mask
+      does the stride, the dilation and the padding (a `tensor.pad` of
+      the input by a constant is read implicitly, against a splat of its
+      value; a row of padding is chosen with `arith.select`); 1x1 stride-1
+      unpadded convolutions skip this pass, their NCHW input already is
+      `[K][M]`; (2) per group of `G` rows and block of `L` pixels, `G`
+      vectors of `L` elements are interleaved by `vector.shuffle`s into one
+      packed vector, encoded (xor 0x80, or widened to s16) and stored.
+      When the accumulators' start is a constant per output channel (the
+      bias and zero-point correction of `convert-qnt-to-fixed-point`,
+      broadcast by a `linalg.generic` or a `linalg.fill`) and the epilogue
+      below is fused, that start is added to the per-row compensation and
+      the `[N, F, H, W]` i32 broadcast is not materialized.
 
     When the accumulators' only user is an element-wise `linalg.generic`
     over them and per-output-channel 1-D tensors (the requantization, or a

@@ -12,11 +12,12 @@
 //   matmul  x[..., M, K] * w[K, N]: rows are the rows of x (batch dims
 //           flattened), lanes output features; w packed [Np/L][Kp/G][L*G].
 //   conv    rows are output channels, lanes the output pixels of one image;
-//           w packed [F][Kp], the padded input rearranged per image at run
-//           time (im2col) into [Mp/L][Kp/G][L*G].
+//           w packed [F][Kp], the input rearranged at run time (im2col,
+//           Im2col.cpp) into [Mp/L][Kp/G][L*G], per band of output rows.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Im2col.h"
 #include "MicroKernels.h"
 
 #include "quant-opt/Analysis/AccumulatorBounds.h"
@@ -29,6 +30,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::quantopt {
@@ -194,6 +196,44 @@ Value compensation(OpBuilder &b, Location loc, int64_t factor,
   for (auto [i, s] : llvm::enumerate(sums))
     values[i] = factor * s;
   return intConstant(b, loc, {padded}, 32, values);
+}
+
+/// The per-channel start of the accumulators if `init` is a constant
+/// broadcast along dim 1 (convert-qnt-to-fixed-point's bias and folded
+/// zero-point correction: a linalg.generic broadcasting a constant 1-D
+/// tensor of `channels` values, or a linalg.fill with a constant).
+std::optional<SmallVector<int64_t>> matchChannelBroadcast(Value init,
+                                                          int64_t channels) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    APInt value;
+    if (!matchPattern(fill.getInputs()[0], m_ConstantInt(&value)))
+      return std::nullopt;
+    return SmallVector<int64_t>(channels, value.getSExtValue());
+  }
+  auto broadcast = init.getDefiningOp<linalg::GenericOp>();
+  if (!broadcast || broadcast.getNumDpsInputs() != 1 ||
+      broadcast.getNumDpsInits() != 1 ||
+      broadcast.getNumParallelLoops() != broadcast.getNumLoops())
+    return std::nullopt;
+  int64_t rank = broadcast.getNumLoops();
+  MLIRContext *ctx = init.getContext();
+  SmallVector<AffineMap> maps = broadcast.getIndexingMapsArray();
+  Block &body = broadcast.getRegion().front();
+  if (rank < 2 ||
+      maps[0] != AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx) ||
+      maps[1] != AffineMap::getMultiDimIdentityMap(rank, ctx) ||
+      body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return std::nullopt;
+  auto constant =
+      broadcast.getDpsInputs()[0].getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> values =
+      qnt::readConstantIntegers(constant.getValue(), /*isSigned=*/true);
+  if (!values || static_cast<int64_t>(values->size()) != channels)
+    return std::nullopt;
+  return values;
 }
 
 //===----------------------------------------------------------------------===//
@@ -457,9 +497,9 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   int64_t f = wType.getDimSize(0), cin = wType.getDimSize(1);
   int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
   int64_t oh = initType.getDimSize(2), ow = initType.getDimSize(3);
-  int64_t k = cin * kh * kw, m = oh * ow;
-  int64_t lanes = shape.lanes, group = shape.group;
-  int64_t kp = llvm::alignTo(k, group), mb = llvm::divideCeil(m, lanes);
+  int64_t k = cin * kh * kw;
+  int64_t group = shape.group;
+  int64_t kp = llvm::alignTo(k, group);
   ActivationEncoding encoding =
       getActivationEncoding(shape.target, signedness->input);
   Location loc = generic.getLoc();
@@ -479,113 +519,166 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   Value packedW =
       intConstant(rewriter, loc, {f, kp}, shape.elementWidth, packed);
 
-  // im2col: col[b][mb][kg][l * G + g] = input[b, c, y, x] of pixel
-  // m = mb * L + l and k = kg * G + g (clamped to the last pixel / k: the
-  // padding lanes are never stored, the padding k have zero weights).
-  Type element = rewriter.getIntegerType(shape.elementWidth);
-  Value batch = tensor::DimOp::create(rewriter, loc, input, 0);
-  Value colEmpty = tensor::EmptyOp::create(
-      rewriter, loc,
-      ArrayRef<OpFoldResult>{batch, rewriter.getIndexAttr(mb),
-                             rewriter.getIndexAttr(kp / group),
-                             rewriter.getIndexAttr(lanes * group)},
-      element);
+  // The input as the rearrangement reads it: a spatial tensor.pad by a
+  // constant is read implicitly from its source.
   auto [strideH, dilationH] = *windowH;
   auto [strideW, dilationW] = *windowW;
-  bool isSigned = signedness->input;
-  Value col =
-      linalg::GenericOp::create(
-          rewriter, loc, colEmpty.getType(), ValueRange{}, colEmpty,
-          ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(4)},
-          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location l, ValueRange) {
-            auto cst = [&](int64_t v) {
-              return arith::ConstantIndexOp::create(nb, l, v).getResult();
-            };
-            auto index = [&](int64_t dim) {
-              return linalg::IndexOp::create(nb, l, dim).getResult();
-            };
-            auto mul = [&](Value a, int64_t v) {
-              return arith::MulIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto add = [&](Value a, Value b2) {
-              return arith::AddIOp::create(nb, l, a, b2).getResult();
-            };
-            auto div = [&](Value a, int64_t v) {
-              return arith::DivUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto rem = [&](Value a, int64_t v) {
-              return arith::RemUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            auto minimum = [&](Value a, int64_t v) {
-              return arith::MinUIOp::create(nb, l, a, cst(v)).getResult();
-            };
-            Value t = index(3);
-            Value pixel =
-                minimum(add(mul(index(1), lanes), div(t, group)), m - 1);
-            Value kk = minimum(add(mul(index(2), group), rem(t, group)), k - 1);
-            Value c = div(kk, kh * kw);
-            Value y = add(mul(div(pixel, ow), strideH),
-                          mul(rem(div(kk, kw), kh), dilationH));
-            Value xx =
-                add(mul(rem(pixel, ow), strideW), mul(rem(kk, kw), dilationW));
-            Value v = tensor::ExtractOp::create(nb, l, input,
-                                                ValueRange{index(0), c, y, xx});
-            linalg::YieldOp::create(
-                nb, l, encodeActivation(nb, l, v, shape, encoding, isSigned));
-          })
-          .getResult(0);
+  ConvGeometry geometry;
+  geometry.source = input;
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    auto sourceType = cast<RankedTensorType>(pad.getSourceType());
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    Value padValue = pad.getConstantPaddingValue();
+    if (padValue && !sourceType.isDynamicDim(2) &&
+        !sourceType.isDynamicDim(3) && low[0] == 0 && low[1] == 0 &&
+        high[0] == 0 && high[1] == 0 &&
+        llvm::none_of(llvm::concat<const int64_t>(low, high),
+                      ShapedType::isDynamic)) {
+      geometry.source = pad.getSource();
+      geometry.padValue = padValue;
+      geometry.padTop = low[2];
+      geometry.padLeft = low[3];
+    }
+  }
+  auto sourceType = cast<RankedTensorType>(geometry.source.getType());
+  geometry.channels = cin;
+  geometry.height = sourceType.getDimSize(2);
+  geometry.width = sourceType.getDimSize(3);
+  geometry.kernelH = kh;
+  geometry.kernelW = kw;
+  geometry.strideH = strideH;
+  geometry.strideW = strideW;
+  geometry.dilationH = dilationH;
+  geometry.dilationW = dilationW;
+  geometry.outH = oh;
+  geometry.outW = ow;
+  geometry.isSigned = signedness->input;
+  Value batch = tensor::DimOp::create(rewriter, loc, geometry.source, 0);
 
-  // init as [B, F, M]; one GEMM per image.
+  // One GEMM per image, on [F, M] slices of the [B, F, M] accumulators (or
+  // epilogue output). When the accumulators start at a constant per
+  // channel and only the epilogue reads them, that start joins the per-row
+  // compensation and C0 is a constant 0: the broadcast is not materialized.
   SmallVector<ReassociationIndices> collapse = {{0}, {1}, {2, 3}};
-  Value flatInit =
-      tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
+  std::optional<SmallVector<int64_t>> channelStart;
+  if (epilogue)
+    channelStart = matchChannelBroadcast(init, f);
+  // A tensor of init's shape that does not keep the broadcast alive.
+  Value shaped =
+      channelStart
+          ? init.getDefiningOp<DestinationStyleOpInterface>().getDpsInits()[0]
+          : init;
   RankedTensorType resultType = initType;
-  Value flatOutput;
+  Value flatInit, flatOutput;
+  if (!channelStart)
+    flatInit = tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
   if (epilogue) {
     resultType = cast<RankedTensorType>(epilogue->op.getResult(0).getType());
     flatOutput = tensor::CollapseShapeOp::create(
         rewriter, loc,
         tensor::EmptyOp::create(rewriter, loc,
-                                tensor::getMixedSizes(rewriter, loc, init),
+                                tensor::getMixedSizes(rewriter, loc, shaped),
                                 resultType.getElementType()),
         collapse);
   }
-  Value comp =
-      compensation(rewriter, loc, encoding.compensationFactor, sums, f);
+  SmallVector<int64_t> rowStart(f, 0);
+  for (int64_t ff = 0; ff < f; ++ff)
+    rowStart[ff] = encoding.compensationFactor * sums[ff] +
+                   (channelStart ? (*channelStart)[ff] : 0);
+  Value comp;
+  if (llvm::any_of(rowStart, [](int64_t v) { return v != 0; }))
+    comp = intConstant(rewriter, loc, {f}, 32, rowStart);
+  // The GEMM of the output rows [firstRow, firstRow + rows) of `image`:
+  // columns [firstRow * OW, (firstRow + rows) * OW) of its [F, M] slice.
+  auto emitBand = [&](OpBuilder &nb, Location l, Value acc, Value image,
+                      Value firstRow, int64_t rows) -> Value {
+    int64_t columns = rows * ow;
+    Value column0 = arith::MulIOp::create(
+        nb, l, firstRow, arith::ConstantIndexOp::create(nb, l, ow));
+    SmallVector<OpFoldResult> offsets = {image, nb.getIndexAttr(0), column0};
+    SmallVector<OpFoldResult> sizes = {nb.getIndexAttr(1), nb.getIndexAttr(f),
+                                       nb.getIndexAttr(columns)};
+    SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+    auto slice = [&](Value t) -> Value {
+      Type element = cast<RankedTensorType>(t.getType()).getElementType();
+      return tensor::ExtractSliceOp::create(
+          nb, l, RankedTensorType::get({f, columns}, element), t, offsets,
+          sizes, strides);
+    };
+    Gemm gemm;
+    gemm.a = packedW;
+    gemm.b =
+        emitIm2col(nb, l, shape, encoding, geometry, image, firstRow, rows);
+    if (epilogue) {
+      gemm.init = channelStart ? intConstant(nb, l, {f, columns}, 32, {0})
+                               : slice(flatInit);
+      gemm.epilogue = &epilogue->op.getRegion().front();
+      gemm.channelInputs = epilogue->channelInputs;
+      gemm.output = slice(acc);
+    } else {
+      gemm.init = slice(acc);
+    }
+    gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
+    gemm.columns = columns;
+    gemm.kGroups = kp / group;
+    gemm.activationIsA = false;
+    gemm.activationSigned = encoding.isSigned;
+    gemm.compensation = comp;
+    gemm.rowCompensation = true;
+    Value c = emitGemm(nb, l, shape, gemm);
+    return tensor::InsertSliceOp::create(nb, l, c, acc, offsets, sizes,
+                                         strides);
+  };
+  int64_t bandRows = chooseBandRows(geometry, shape);
+  int64_t fullBands = oh / bandRows, lastRows = oh % bandRows;
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   auto images = scf::ForOp::create(
       rewriter, loc, c0, batch, c1,
       ValueRange{epilogue ? flatOutput : flatInit},
       [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
-        Gemm gemm;
-        gemm.a = packedW;
-        gemm.b = col;
-        gemm.init = epilogue ? flatInit : iterArgs[0];
-        if (epilogue) {
-          gemm.epilogue = &epilogue->op.getRegion().front();
-          gemm.channelInputs = epilogue->channelInputs;
-          gemm.output = iterArgs[0];
-        }
-        gemm.bPrefix = {image};
-        gemm.cPrefix = {image};
-        gemm.rows = arith::ConstantIndexOp::create(nb, l, f);
-        gemm.columns = m;
-        gemm.kGroups = kp / group;
-        gemm.activationIsA = false;
-        gemm.activationSigned = encoding.isSigned;
-        gemm.compensation = comp;
-        gemm.rowCompensation = true;
-        scf::YieldOp::create(nb, l, emitGemm(nb, l, shape, gemm));
+        Value acc = iterArgs[0];
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        if (fullBands > 0)
+          acc = scf::ForOp::create(
+                    nb, l, index(0), index(fullBands), index(1), acc,
+                    [&](OpBuilder &bb, Location bl, Value band,
+                        ValueRange bandArgs) {
+                      Value firstRow = arith::MulIOp::create(
+                          bb, bl, band,
+                          arith::ConstantIndexOp::create(bb, bl, bandRows));
+                      scf::YieldOp::create(bb, bl,
+                                           emitBand(bb, bl, bandArgs[0], image,
+                                                    firstRow, bandRows));
+                    })
+                    .getResult(0);
+        if (lastRows > 0)
+          acc = emitBand(nb, l, acc, image, index(fullBands * bandRows),
+                         lastRows);
+        scf::YieldOp::create(nb, l, acc);
       });
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, images.getResult(0), collapse,
-      tensor::getMixedSizes(rewriter, loc, init));
+      tensor::getMixedSizes(rewriter, loc, shaped));
   if (epilogue)
-    replaceFused(rewriter, generic, *epilogue, init, result);
+    replaceFused(rewriter, generic, *epilogue, shaped, result);
   else
     rewriter.replaceOp(generic, result);
+  if (channelStart && init.use_empty()) {
+    // The broadcast, and its constant if nothing else reads it.
+    Operation *broadcast = init.getDefiningOp();
+    SmallVector<Value> operands(broadcast->getOperands());
+    rewriter.eraseOp(broadcast);
+    for (Value operand : operands)
+      if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
+          constant && constant->use_empty())
+        rewriter.eraseOp(constant);
+  }
+  // The padded input is read through its source.
+  if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && pad->use_empty())
+    rewriter.eraseOp(pad);
   return success();
 }
 
