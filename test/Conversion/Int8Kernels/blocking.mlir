@@ -1,0 +1,98 @@
+// RUN: quant-opt %s --split-input-file --qnt-lower-int8-kernels=target=avx512-vnni --canonicalize | FileCheck %s --check-prefix=VNNI
+// RUN: quant-opt %s --split-input-file --qnt-lower-int8-kernels=target=portable --canonicalize | FileCheck %s --check-prefix=PORT
+
+// The cache blocking of the GEMM (MicroKernels.cpp). K = 1100: VNNI has
+// 275 groups of 4; a K block keeps the micro-panel of B (KC groups x 4
+// vectors x 64 bytes) within 32 KiB, KC <= 128, so 3 balanced K blocks
+// [0, 92), [92, 184), [184, 275). Portable (G = 1, 2 vectors x 16 bytes per
+// group): KC <= 1024, 2 blocks [0, 550), [550, 1100). Between K blocks the
+// accumulators of a row block (256 rows) x column panel (128 columns) are
+// kept in a 256x128 i32 tensor; N = 300 = 2 panels + 44 columns (a partial
+// vector of 12 lanes for L = 16). C0 is a zero fill: the accumulators start
+// at 0 and neither the fill nor a read of C0 is left.
+
+// VNNI-LABEL: func.func @blocked
+// VNNI-NOT: linalg.fill
+// VNNI: tensor.empty() : tensor<256x128xi32>
+// VNNI: scf.for %{{.*}} = %c0 to %{{.*}} step %c256
+// VNNI: scf.for %{{.*}} = %c0 to %c92 step %c1
+// VNNI: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<256x128xi32>
+// VNNI: vector.transfer_read %{{.*}} : tensor<256x128xi32>, vector<16xi32>
+// VNNI: scf.for %{{.*}} = %c92 to %c184 step %c1
+// VNNI: vector.transfer_read %{{.*}} : tensor<256x128xi32>, vector<16xi32>
+// VNNI: scf.for %{{.*}} = %c184 to %c275 step %c1
+// VNNI: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<?x300xi32>
+// The last panel's partial vector, in the partial accumulators and in C.
+// VNNI: vector.transfer_write %{{.*}} : vector<12xi32>, tensor<256x128xi32>
+// VNNI: vector.transfer_read %{{.*}} : tensor<256x128xi32>, vector<12xi32>
+// VNNI: vector.transfer_write %{{.*}} : vector<12xi32>, tensor<?x300xi32>
+
+// PORT-LABEL: func.func @blocked
+// PORT-NOT: linalg.fill
+// PORT: tensor.empty() : tensor<256x128xi32>
+// PORT: scf.for %{{.*}} = %c0 to %c550 step %c1
+// PORT-NOT: scf.for %{{.*}} = %c0 to %c1100 step %c1
+// PORT: scf.for %{{.*}} = %c550 to %c1100 step %c1
+func.func @blocked(%x: tensor<?x1100xi8>) -> tensor<?x300xi32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0 : i32
+  %rows = tensor.dim %x, %c0 : tensor<?x1100xi8>
+  %empty = tensor.empty(%rows) : tensor<?x300xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<?x300xi32>) -> tensor<?x300xi32>
+  %w = arith.constant dense<3> : tensor<1100x300xi8>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                        affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                        affine_map<(d0, d1, d2) -> (d0, d2)>],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<?x1100xi8>, tensor<1100x300xi8>) outs(%init : tensor<?x300xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %0 = arith.extui %a : i8 to i32
+      %1 = arith.extsi %b : i8 to i32
+      %2 = arith.muli %0, %1 : i32
+      %3 = arith.addi %acc, %2 : i32
+      linalg.yield %3 : i32
+  } -> tensor<?x300xi32>
+  return %y : tensor<?x300xi32>
+}
+
+// -----
+
+// A bias broadcast along the output features as C0: the accumulators start
+// from the bias vector (its last 4 lanes as a partial vector), C0 is
+// neither computed nor read, and a GEMM with one K block has no partial
+// accumulators.
+
+// VNNI-LABEL: func.func @bias
+// VNNI-NOT: linalg.generic
+// VNNI-NOT: tensor<256x128xi32>
+// VNNI: %[[BIAS:.*]] = arith.constant dense<{{.*}}> : tensor<20xi32>
+// VNNI-NOT: linalg.generic
+// VNNI: vector.transfer_read %[[BIAS]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<20xi32>, vector<16xi32>
+// VNNI: vector.transfer_read %[[BIAS]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<20xi32>, vector<4xi32>
+// VNNI-NOT: linalg.generic
+func.func @bias(%x: tensor<?x8xi8>) -> tensor<?x20xi32> {
+  %c0 = arith.constant 0 : index
+  %rows = tensor.dim %x, %c0 : tensor<?x8xi8>
+  %empty = tensor.empty(%rows) : tensor<?x20xi32>
+  %b = arith.constant dense<[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]> : tensor<20xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                          iterator_types = ["parallel", "parallel"]}
+      ins(%b : tensor<20xi32>) outs(%empty : tensor<?x20xi32>) {
+    ^bb0(%in: i32, %out: i32):
+      linalg.yield %in : i32
+  } -> tensor<?x20xi32>
+  %w = arith.constant dense<-2> : tensor<8x20xi8>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                        affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                        affine_map<(d0, d1, d2) -> (d0, d2)>],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<?x8xi8>, tensor<8x20xi8>) outs(%init : tensor<?x20xi32>) {
+    ^bb0(%a: i8, %b2: i8, %acc: i32):
+      %0 = arith.extui %a : i8 to i32
+      %1 = arith.extsi %b2 : i8 to i32
+      %2 = arith.muli %0, %1 : i32
+      %3 = arith.addi %acc, %2 : i32
+      linalg.yield %3 : i32
+  } -> tensor<?x20xi32>
+  return %y : tensor<?x20xi32>
+}
