@@ -637,6 +637,12 @@ Blocking GemmEmitter::chooseBlocking(const KernelShape &shape,
   int64_t groupBytes = shape.lanes * shape.group * shape.elementWidth / 8;
   int64_t maxK =
       std::max<int64_t>(1, kMicroPanelBytes / (groupBytes * shape.vectors));
+  // One row tile (an M = 1 matmul) reads B once: K blocks would only add
+  // the round trips of the partial accumulators.
+  int64_t rowsDim = gemm.cPrefix.size();
+  auto cType = cast<RankedTensorType>(gemm.init.getType());
+  if (!cType.isDynamicDim(rowsDim) && cType.getDimSize(rowsDim) <= shape.rows)
+    maxK = gemm.kGroups;
   Blocking blocking;
   blocking.numKBlocks = llvm::divideCeil(gemm.kGroups, maxK);
   blocking.kBlock = llvm::divideCeil(gemm.kGroups, blocking.numKBlocks);

@@ -96,3 +96,38 @@ func.func @bias(%x: tensor<?x8xi8>) -> tensor<?x20xi32> {
   } -> tensor<?x20xi32>
   return %y : tensor<?x20xi32>
 }
+
+// -----
+
+// One row (a static M = 1 matmul): B is read once, so K is not blocked
+// (one K loop over the 275 groups, no partial accumulators).
+
+// VNNI-LABEL: func.func @one_row
+// VNNI-NOT: tensor<256x128xi32>
+// VNNI: scf.for %{{.*}} = %c0 to %c275 step %c1
+// VNNI-NOT: tensor<256x128xi32>
+// VNNI-LABEL: return
+// PORT-LABEL: func.func @one_row
+// PORT-NOT: tensor<256x128xi32>
+// PORT: scf.for %{{.*}} = %c0 to %c1100 step %c1
+// PORT-NOT: tensor<256x128xi32>
+// PORT-LABEL: return
+func.func @one_row(%x: tensor<1x1100xi8>) -> tensor<1x300xi32> {
+  %zero = arith.constant 0 : i32
+  %empty = tensor.empty() : tensor<1x300xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x300xi32>) -> tensor<1x300xi32>
+  %w = arith.constant dense<3> : tensor<1100x300xi8>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                        affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                        affine_map<(d0, d1, d2) -> (d0, d2)>],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<1x1100xi8>, tensor<1100x300xi8>) outs(%init : tensor<1x300xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %0 = arith.extui %a : i8 to i32
+      %1 = arith.extsi %b : i8 to i32
+      %2 = arith.muli %0, %1 : i32
+      %3 = arith.addi %acc, %2 : i32
+      linalg.yield %3 : i32
+  } -> tensor<1x300xi32>
+  return %y : tensor<1x300xi32>
+}
