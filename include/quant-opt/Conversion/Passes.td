@@ -231,7 +231,7 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     The loops around the micro-kernel are blocked for the caches (sizes
     fixed at compile time from the static dims; docs/Int8-kernels.md):
     row blocks of 256 rows, column panels of 128 columns, and K blocks of
-    at most 32 KiB of packed B per micro-panel (`KC` groups x `NR`
+    at most 48 KiB of packed B per micro-panel (`KC` groups x `NR`
     vectors), balanced so the last one is at most a little shorter. Inside
     a K block the micro-panel of B is the outer loop and the row tiles the
     inner one, so that the micro-panel stays in L1. Between K blocks the

@@ -14,7 +14,7 @@
 // The loop nest around it is blocked for the caches (chooseBlocking): row
 // blocks of MC rows, column panels of NC vectors, K blocks of KC groups
 // (balanced: ceil(K/G / KC) blocks of equal size but the last); inside a K
-// block the micro-panel of B (KC groups x V vectors, <= 32 KiB) is the
+// block the micro-panel of B (KC groups x V vectors, <= 48 KiB) is the
 // outer loop so that it stays in L1 while the row tiles stream A:
 //
 //   for i0 in rows step MC:                          (dynamic rows)
@@ -630,9 +630,11 @@ void GemmEmitter::matchInit(Tiles &tiles) {
 
 Blocking GemmEmitter::chooseBlocking(const KernelShape &shape,
                                      const Gemm &gemm) {
-  // Sizes for a 48 KiB L1 and a >= 1 MiB L2 (Ice Lake server: measured
-  // with bench/int8_gemm.py; docs/Int8-kernels.md).
-  constexpr int64_t kMicroPanelBytes = 32 * 1024, kPanelColumns = 128,
+  // Sizes for a 48 KiB L1 and a >= 1 MiB L2 (Ice Lake server), measured
+  // with bench/int8_gemm.py (docs/Int8-kernels.md). A micro-panel of B of
+  // up to 48 KiB: 32 KiB was as fast on the large squares and split K of
+  // the example models' 49x64x576 GEMM, which was then slower.
+  constexpr int64_t kMicroPanelBytes = 48 * 1024, kPanelColumns = 128,
                     kBlockRows = 256;
   int64_t groupBytes = shape.lanes * shape.group * shape.elementWidth / 8;
   int64_t maxK =

@@ -2,17 +2,18 @@
 large enough for the cache blocking of qnt-lower-int8-kernels to split them
 into several K blocks, column panels and row blocks, with every remainder:
 
-  matmul.mlir (inputs xu.npy: u8 [S, 1101], xs.npy: s8 [S, 1101])
-    out0  u8 x w0[1101, 600] -> the int32 accumulators (no epilogue)
-    out1  s8 x w1[1101, 600] requantized per output channel to i8 (the
+  matmul.mlir (inputs xu.npy: u8 [S, 3101], xs.npy: s8 [S, 3101])
+    out0  u8 x w0[3101, 600] -> the int32 accumulators (no epilogue)
+    out1  s8 x w1[3101, 600] requantized per output channel to i8 (the
           fused epilogue; s8 activations are shifted for vnni)
-  conv.mlir (input xc.npy: u8 [S, 128, 17, 17])
-    out0  conv 128->6, 3x3, pad 1 -> the int32 accumulators
-    out1  conv 128->7, 3x3, pad 1 requantized per channel to i8
+  conv.mlir (input xc.npy: u8 [S, 192, 17, 17])
+    out0  conv 192->6, 3x3, pad 1 -> the int32 accumulators
+    out1  conv 192->7, 3x3, pad 1 requantized per channel to i8
 
-K = 1101 (matmul, not a multiple of any group) and 128 * 9 = 1152 (conv)
-take several K blocks on every target; N = 600 columns (37.5 vectors of
-16) and 17 * 17 = 289 pixels (18 full vectors of 16 and one lane) take
+K = 3101 (matmul, not a multiple of any group: 3 K blocks, so a first, a
+middle and a last one, on every target) and 192 * 9 = 1728 (conv: 3 K
+blocks for vnni, 2 for avx2 and portable); N = 600 columns (37.5 vectors
+of 16) and 17 * 17 = 289 pixels (18 full vectors of 16 and one lane) take
 full column panels and a last one with a partial vector; S rows (the
 batch) take row blocks and remainder rows.
 
@@ -37,7 +38,7 @@ def channel_scales(n, base):
     return "{" + ", ".join(f"{base * 2.0 ** -(i % 4)}" for i in range(n)) + "}"
 
 
-K, N = 1101, 600
+K, N = 3101, 600
 (out / "matmul.mlir").write_text(f"""// int8_kernels_blocking.py: matmuls K = {K}, N = {N}
 !xu = !quant.uniform<u8:f32, 0.5>
 !xs = !quant.uniform<i8:f32, 0.5>
@@ -60,7 +61,7 @@ func.func @main(%xu: tensor<?x{K}x!xu>, %xs: tensor<?x{K}x!xs>) -> (tensor<?x{N}
 np.save(out / "xu.npy", rng.integers(0, 256, (s_matmul, K), dtype=np.uint8))
 np.save(out / "xs.npy", rng.integers(-128, 128, (s_matmul, K), dtype=np.int8))
 
-C, H = 128, 17
+C, H = 192, 17
 (out / "conv.mlir").write_text(f"""// int8_kernels_blocking.py: convs K = {C * 9}, {H * H} pixels
 !x = !quant.uniform<u8:f32, 0.5:3>
 !w0 = !quant.uniform<i8<-127:127>:f32, 0.25>
