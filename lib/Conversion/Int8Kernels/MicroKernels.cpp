@@ -32,8 +32,8 @@
 //                          : P[i + r - i0][j0 - p0 + v*L : +L] = acc[r][v]
 //
 // P holds the int32 partial accumulators of one row block x column panel
-// (MC x NC*L, L2-resident) between K blocks; with one K block (every
-// shape of the example models) there is no P. C0 filled with a scalar or
+// (MC x NC*L, L2-resident) between K blocks; with one K block (K <= 768
+// for avx512-vnni) there is no P. C0 filled with a scalar or
 // broadcast from a per-channel bias is not read: the accumulators start
 // from the scalar or the bias.
 //
