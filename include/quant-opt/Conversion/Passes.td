@@ -246,6 +246,21 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
       below is fused, that start is added to the per-row compensation and
       the `[N, F, H, W]` i32 broadcast is not materialized.
 
+    The loops around the micro-kernel are blocked for the caches (sizes
+    fixed at compile time from the static dims; docs/Int8-kernels.md):
+    row blocks of 256 rows, column panels of 128 columns, and K blocks of
+    at most 48 KiB of packed B per micro-panel (`KC` groups x `NR`
+    vectors), balanced so the last one is at most a little shorter. Inside
+    a K block the micro-panel of B is the outer loop and the row tiles the
+    inner one, so that the micro-panel stays in L1. Between K blocks the
+    int32 accumulators of one row block x column panel are kept in a
+    `tensor<256x128xi32>` (L2-resident; none with one K block, or for a
+    GEMM of one row tile, whose B is read once); the first K block starts
+    from C0 and the compensation, the last one stores the result. When C0
+    is a `linalg.fill` or a broadcast of a 1-D i32 tensor along the output
+    channels (the bias), the accumulators start from that scalar or vector
+    and C0 is not read (nor, without an epilogue, written).
+
     When the accumulators' only user is an element-wise `linalg.generic`
     over them and per-output-channel 1-D tensors (the requantization, or a
     dequantization), its body is applied to the accumulator vectors in
@@ -291,7 +306,8 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
 
     After (`target=avx512-vnni`, abridged): the weight packed as
     `arith.constant dense<...> : tensor<1x2x64xi8>`, and `scf.for` loops
-    over row blocks whose body reads the accumulators from `%init`, then
+    over row blocks, column panels, micro-panels of B and row tiles whose
+    body reads the accumulators from `%init` (one K block here), then
 
     ```mlir
     %w0 = vector.transfer_read %packed[%c0, %kg, %c0] ... : tensor<1x2x64xi8>, vector<64xi8>

@@ -9,19 +9,36 @@
 // loop as scf.for iter_args (registers after LLVM's SROA). Per step of
 // `group` products it loads `vectors` packed vectors of B, broadcasts
 // `group` elements of each row of A (one 32-bit word) and issues one
-// dot-product instruction per accumulator:
+// dot-product instruction per accumulator.
 //
-//   for i0 in rows step R:                 (then a remainder loop, R = 1)
-//     for j0 in columns step V * L:        (then the remaining vectors)
-//       acc[r][v] = C0[i0 + r][j0 + v*L : +L] (+ compensation)
-//       for kg in K / G:
-//         bv[v] = B[j0/L + v][kg]
-//         for r: ab = broadcast(A[i0 + r][kg*G : +G])
-//                acc[r][v] = dot(acc[r][v], ab, bv[v])
-//       C[i0 + r][j0 + v*L : +L] = acc[r][v]
+// The loop nest around it is blocked for the caches (chooseBlocking): row
+// blocks of MC rows, column panels of NC vectors, K blocks of KC groups
+// (balanced: ceil(K/G / KC) blocks of equal size but the last); inside a K
+// block the micro-panel of B (KC groups x V vectors, <= 48 KiB) is the
+// outer loop so that it stays in L1 while the row tiles stream A:
 //
-// The last vector of a row may be partial: its transfers are masked
-// (in_bounds = false), the lanes past `columns` are neither read nor written.
+//   for i0 in rows step MC:                          (dynamic rows)
+//     for p0 in columns step NC * L:                 (then the last panel)
+//       for kb in K blocks:            (first, middle ones in a loop, last)
+//         for j0 in panel step V * L:                (then the rest vectors)
+//           for i in i0 .. min(i0 + MC, rows) step R:  (then rows one by one)
+//             acc[r][v] = first K block ? C0[i + r][j0 + v*L : +L] (+ comp)
+//                                       : P[i + r - i0][j0 - p0 + v*L : +L]
+//             for kg in the K block:
+//               bv[v] = B[j0/L + v][kg]
+//               for r: ab = broadcast(A[i + r][kg*G : +G])
+//                      acc[r][v] = dot(acc[r][v], ab, bv[v])
+//             last K block ? C[i + r][j0 + v*L : +L] = epilogue(acc[r][v])
+//                          : P[i + r - i0][j0 - p0 + v*L : +L] = acc[r][v]
+//
+// P holds the int32 partial accumulators of one row block x column panel
+// (MC x NC*L, L2-resident) between K blocks; with one K block (K <= 768
+// for avx512-vnni) there is no P. C0 filled with a scalar or
+// broadcast from a per-channel bias is not read: the accumulators start
+// from the scalar or the bias.
+//
+// The last vector of a row may be partial: it is read and written as a
+// shorter vector, the lanes past `columns` are neither read nor written.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +47,7 @@
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -84,12 +102,47 @@ ActivationEncoding int8kernels::getActivationEncoding(Target target,
 
 namespace {
 
+/// The cache blocking of one GEMM (all in units of the micro-kernel).
+struct Blocking {
+  /// K groups per K block, and the number of K blocks (the last one may be
+  /// shorter).
+  int64_t kBlock, numKBlocks;
+  /// Vectors of B per column panel (a multiple of shape.vectors).
+  int64_t panelVectors;
+  /// Rows per row block (a multiple of shape.rows).
+  int64_t blockRows;
+};
+
+/// Which K block a micro-kernel computes: the first one starts from C0 (and
+/// the compensation), the last one stores the result (through the
+/// epilogue); the others go through the partial accumulators.
+struct KPhase {
+  bool first, last;
+};
+
+/// The tensors the loops carry: the result, and the int32 partial
+/// accumulators of one row block x column panel (only with several K
+/// blocks).
+struct Tiles {
+  Value out, partial;
+  SmallVector<Value> values() const {
+    SmallVector<Value> result = {out};
+    if (partial)
+      result.push_back(partial);
+    return result;
+  }
+  static Tiles from(ValueRange values) {
+    return {values[0], values.size() > 1 ? values[1] : Value()};
+  }
+};
+
 /// Emits the micro-kernels of one GEMM.
 class GemmEmitter {
 public:
   GemmEmitter(OpBuilder &b, Location loc, const KernelShape &shape,
               const Gemm &gemm)
-      : b(b), loc(loc), shape(shape), gemm(gemm) {}
+      : b(b), loc(loc), shape(shape), gemm(gemm),
+        blocking(chooseBlocking(shape, gemm)) {}
 
   Value emit();
 
@@ -100,12 +153,24 @@ private:
     llvm::append_range(result, rest);
     return result;
   }
-  /// A [rows x vectors] block at (row0, vector0); the last vector is
-  /// partial if `partialLast`. Returns the updated C.
-  Value emitBlock(Value c, Value row0, Value vector0, int64_t rows,
+  /// scf.for from `begin` to `end` by `step` carrying `tiles`.
+  Tiles loop(Value begin, Value end, int64_t step, Tiles tiles,
+             function_ref<Tiles(Value, Tiles)> body);
+  /// A [rows x vectors] micro-kernel at (row0, vector0) over the K groups
+  /// [kBegin, kBegin + kGroups); the last vector is partial if
+  /// `partialLast`. (blockRow0, panel0) is the origin of the partial
+  /// accumulators.
+  Tiles emitTile(Tiles tiles, Value row0, Value blockRow0, Value vector0,
+                 Value panel0, int64_t rows, int64_t vectors, bool partialLast,
+                 Value kBegin, int64_t kGroups, KPhase phase);
+  /// One K block of the column panel of `vectors` vectors at panel0, for
+  /// the rows [row0, rowEnd): micro-panels of B outer, rows inner.
+  Tiles emitKBlock(Tiles tiles, Value row0, Value rowEnd, Value panel0,
+                   int64_t vectors, bool partialLast, Value kBegin,
+                   int64_t kGroups, KPhase phase);
+  /// Every K block of a column panel, for the rows [row0, rowEnd).
+  Tiles emitPanel(Tiles tiles, Value row0, Value rowEnd, Value panel0,
                   int64_t vectors, bool partialLast);
-  /// The loops over column blocks for `rows` rows at row0.
-  Value emitRowBlock(Value c, Value row0, int64_t rows);
   /// acc + a . b with the target's instruction; `a` is the broadcast row
   /// value, `bv` the packed vector (both already in operand form).
   Value dot(Value acc, Value a, Value bv);
@@ -121,11 +186,23 @@ private:
   /// Writes `value` into `dest` at `at` (its first columns % lanes lanes if
   /// `partial`); returns the new tensor.
   Value writeLanes(Value value, Value dest, ValueRange at, bool partial);
+  static Blocking chooseBlocking(const KernelShape &shape, const Gemm &gemm);
 
   OpBuilder &b;
   Location loc;
   const KernelShape &shape;
   const Gemm &gemm;
+  Blocking blocking;
+  /// C0, when it is a broadcast the accumulators start from without
+  /// reading it: a scalar (linalg.fill) or a 1-D i32 tensor along the output
+  /// channels (the bias), per row or per column.
+  struct {
+    Value scalar, channels;
+    bool perRow = false;
+  } init;
+  /// Sets `init` if C0 is such a broadcast; then the result (without an
+  /// epilogue) goes to the broadcast's destination, which is never written.
+  void matchInit(Tiles &tiles);
 };
 
 } // namespace
@@ -197,33 +274,73 @@ Value GemmEmitter::loadB(Value vec, Value kg) {
                   : arith::ExtUIOp::create(b, loc, wide, v).getResult();
 }
 
-Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
-                             int64_t vectors, bool partialLast) {
+Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
+                        function_ref<Tiles(Value, Tiles)> body) {
+  auto forOp = scf::ForOp::create(
+      b, loc, begin, end, index(step), tiles.values(),
+      [&](OpBuilder &nb, Location nloc, Value iv, ValueRange iterArgs) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(nb.getInsertionBlock());
+        scf::YieldOp::create(b, loc, body(iv, Tiles::from(iterArgs)).values());
+      });
+  return Tiles::from(forOp.getResults());
+}
+
+Tiles GemmEmitter::emitTile(Tiles tiles, Value row0, Value blockRow0,
+                            Value vector0, Value panel0, int64_t rows,
+                            int64_t vectors, bool partialLast, Value kBegin,
+                            int64_t kGroups, KPhase phase) {
   auto accType = VectorType::get({shape.lanes}, b.getI32Type());
   Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  SmallVector<Value> rowIndex, columnIndex;
-  for (int64_t r = 0; r < rows; ++r)
+  SmallVector<Value> rowIndex, columnIndex, partialRow, partialColumn;
+  for (int64_t r = 0; r < rows; ++r) {
     rowIndex.push_back(arith::AddIOp::create(b, loc, row0, index(r)));
-  for (int64_t v = 0; v < vectors; ++v)
-    columnIndex.push_back(arith::MulIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, vector0, index(v)),
-        index(shape.lanes)));
+    if (tiles.partial)
+      partialRow.push_back(
+          arith::SubIOp::create(b, loc, rowIndex[r], blockRow0));
+  }
+  for (int64_t v = 0; v < vectors; ++v) {
+    Value vec = arith::AddIOp::create(b, loc, vector0, index(v));
+    columnIndex.push_back(
+        arith::MulIOp::create(b, loc, vec, index(shape.lanes)));
+    if (tiles.partial)
+      partialColumn.push_back(arith::MulIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, vec, panel0),
+          index(shape.lanes)));
+  }
   auto isPartial = [&](int64_t v) { return partialLast && v == vectors - 1; };
 
-  // The accumulators start at C0 (+ the compensation of shifted inputs),
-  // read from the current C: this block has not written there yet.
+  // The first K block starts at C0 (+ the compensation of shifted inputs),
+  // read from the current C (this tile has not written there yet); the
+  // others continue the partial accumulators.
   SmallVector<Value> accs;
   for (int64_t r = 0; r < rows; ++r) {
     Value rowComp;
-    if (gemm.compensation && gemm.rowCompensation)
+    if (phase.first && gemm.compensation && gemm.rowCompensation)
       rowComp = vector::BroadcastOp::create(
           b, loc, accType,
           tensor::ExtractOp::create(b, loc, gemm.compensation, rowIndex[r]));
     for (int64_t v = 0; v < vectors; ++v) {
-      Value acc =
-          readLanes(gemm.epilogue ? gemm.init : c,
-                    indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}),
-                    b.getI32Type(), isPartial(v));
+      if (!phase.first) {
+        accs.push_back(readLanes(tiles.partial,
+                                 ValueRange{partialRow[r], partialColumn[v]},
+                                 b.getI32Type(), isPartial(v)));
+        continue;
+      }
+      Value acc;
+      if (init.scalar)
+        acc = vector::BroadcastOp::create(b, loc, accType, init.scalar);
+      else if (init.channels && init.perRow)
+        acc = vector::BroadcastOp::create(
+            b, loc, accType,
+            tensor::ExtractOp::create(b, loc, init.channels, rowIndex[r]));
+      else if (init.channels)
+        acc = readLanes(init.channels, ValueRange{columnIndex[v]},
+                        b.getI32Type(), isPartial(v));
+      else
+        acc = readLanes(gemm.epilogue ? gemm.init : tiles.out,
+                        indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}),
+                        b.getI32Type(), isPartial(v));
       if (rowComp)
         acc = arith::AddIOp::create(b, loc, acc, rowComp);
       else if (gemm.compensation)
@@ -237,7 +354,9 @@ Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
   }
 
   auto kLoop = scf::ForOp::create(
-      b, loc, index(0), index(gemm.kGroups), index(1), accs,
+      b, loc, kBegin,
+      arith::AddIOp::create(b, loc, kBegin, index(kGroups)).getResult(),
+      index(1), accs,
       [&](OpBuilder &nb, Location nloc, Value kg, ValueRange iterArgs) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(nb.getInsertionBlock());
@@ -258,14 +377,20 @@ Value GemmEmitter::emitBlock(Value c, Value row0, Value vector0, int64_t rows,
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t v = 0; v < vectors; ++v) {
       Value result = kLoop.getResult(r * vectors + v);
+      if (!phase.last) {
+        tiles.partial = writeLanes(result, tiles.partial,
+                                   ValueRange{partialRow[r], partialColumn[v]},
+                                   isPartial(v));
+        continue;
+      }
       if (gemm.epilogue)
         result =
             applyEpilogue(result, rowIndex[r], columnIndex[v], isPartial(v));
-      c = writeLanes(result, c,
-                     indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}),
-                     isPartial(v));
+      tiles.out = writeLanes(
+          result, tiles.out,
+          indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}), isPartial(v));
     }
-  return c;
+  return tiles;
 }
 
 // Partial vectors are read and written as shorter in-bounds vectors, not
@@ -356,52 +481,177 @@ bool int8kernels::isVectorizableEpilogue(Block &body) {
   return true;
 }
 
-Value GemmEmitter::emitRowBlock(Value c, Value row0, int64_t rows) {
-  int64_t lanes = shape.lanes, perBlock = shape.vectors;
-  int64_t numVectors = llvm::divideCeil(gemm.columns, lanes);
-  bool partial = gemm.columns % lanes != 0;
-  // Full blocks never contain the partial vector.
-  int64_t fullBlocks = (partial ? numVectors - 1 : numVectors) / perBlock;
-  if (fullBlocks > 0) {
-    auto loop = scf::ForOp::create(
-        b, loc, index(0), index(fullBlocks), index(1), ValueRange{c},
-        [&](OpBuilder &nb, Location nloc, Value block, ValueRange iterArgs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(nb.getInsertionBlock());
-          Value vector0 = arith::MulIOp::create(b, loc, block, index(perBlock));
-          scf::YieldOp::create(b, loc,
-                               emitBlock(iterArgs[0], row0, vector0, rows,
-                                         perBlock, /*partialLast=*/false));
-        });
-    c = loop.getResult(0);
-  }
-  int64_t rest = numVectors - fullBlocks * perBlock;
+Tiles GemmEmitter::emitKBlock(Tiles tiles, Value row0, Value rowEnd,
+                              Value panel0, int64_t vectors, bool partialLast,
+                              Value kBegin, int64_t kGroups, KPhase phase) {
+  int64_t perTile = shape.vectors, tileRows = shape.rows;
+  // rowEnd - (rowEnd - row0) % R: the end of the full row tiles.
+  Value fullEnd = arith::SubIOp::create(
+      b, loc, rowEnd,
+      arith::RemUIOp::create(b, loc,
+                             arith::SubIOp::create(b, loc, rowEnd, row0),
+                             index(tileRows)));
+  // The rows for the micro-panel of B at vector0: full row tiles, then the
+  // remaining rows one by one.
+  auto rowsOf = [&](Tiles t, Value vector0, int64_t count, bool partial) {
+    auto tile = [&](int64_t rows) {
+      return [&, rows](Value row, Tiles inner) {
+        return emitTile(inner, row, row0, vector0, panel0, rows, count, partial,
+                        kBegin, kGroups, phase);
+      };
+    };
+    t = loop(row0, fullEnd, tileRows, t, tile(tileRows));
+    return loop(fullEnd, rowEnd, 1, t, tile(1));
+  };
+  // Full micro-panels never contain the partial vector.
+  int64_t fullTiles = (partialLast ? vectors - 1 : vectors) / perTile;
+  if (fullTiles > 0)
+    tiles = loop(index(0), index(fullTiles), 1, tiles, [&](Value j, Tiles t) {
+      Value vector0 = arith::AddIOp::create(
+          b, loc, panel0, arith::MulIOp::create(b, loc, j, index(perTile)));
+      return rowsOf(t, vector0, perTile, /*partial=*/false);
+    });
+  int64_t rest = vectors - fullTiles * perTile;
   if (rest > 0)
-    c = emitBlock(c, row0, index(fullBlocks * perBlock), rows, rest, partial);
-  return c;
+    tiles = rowsOf(
+        tiles,
+        arith::AddIOp::create(b, loc, panel0, index(fullTiles * perTile)), rest,
+        partialLast);
+  return tiles;
+}
+
+Tiles GemmEmitter::emitPanel(Tiles tiles, Value row0, Value rowEnd,
+                             Value panel0, int64_t vectors, bool partialLast) {
+  int64_t kBlock = blocking.kBlock, numKBlocks = blocking.numKBlocks;
+  auto kBlockAt = [&](Tiles t, Value kBegin, int64_t kGroups, KPhase phase) {
+    return emitKBlock(t, row0, rowEnd, panel0, vectors, partialLast, kBegin,
+                      kGroups, phase);
+  };
+  if (numKBlocks == 1)
+    return kBlockAt(tiles, index(0), gemm.kGroups, {true, true});
+  tiles = kBlockAt(tiles, index(0), kBlock, {true, false});
+  if (numKBlocks > 2)
+    tiles = loop(
+        index(1), index(numKBlocks - 1), 1, tiles, [&](Value block, Tiles t) {
+          return kBlockAt(t,
+                          arith::MulIOp::create(b, loc, block, index(kBlock)),
+                          kBlock, {false, false});
+        });
+  int64_t lastBegin = (numKBlocks - 1) * kBlock;
+  return kBlockAt(tiles, index(lastBegin), gemm.kGroups - lastBegin,
+                  {false, true});
 }
 
 Value GemmEmitter::emit() {
-  int64_t blockRows = shape.rows;
-  // rows - rows % R full row blocks, then the remaining rows one by one.
-  Value full = arith::SubIOp::create(
-      b, loc, gemm.rows,
-      arith::RemUIOp::create(b, loc, gemm.rows, index(blockRows)));
-  auto rowLoop = [&](Value begin, Value end, int64_t rows, Value c) {
-    return scf::ForOp::create(
-               b, loc, begin, end, index(rows), ValueRange{c},
-               [&](OpBuilder &nb, Location nloc, Value row0,
-                   ValueRange iterArgs) {
-                 OpBuilder::InsertionGuard guard(b);
-                 b.setInsertionPointToStart(nb.getInsertionBlock());
-                 scf::YieldOp::create(b, loc,
-                                      emitRowBlock(iterArgs[0], row0, rows));
-               })
-        .getResult(0);
-  };
-  Value c = rowLoop(index(0), full, blockRows,
-                    gemm.epilogue ? gemm.output : gemm.init);
-  return rowLoop(full, gemm.rows, 1, c);
+  int64_t lanes = shape.lanes, panelVectors = blocking.panelVectors;
+  int64_t numVectors = llvm::divideCeil(gemm.columns, lanes);
+  bool partial = gemm.columns % lanes != 0;
+  Tiles tiles{gemm.epilogue ? gemm.output : gemm.init, Value()};
+  matchInit(tiles);
+  if (blocking.numKBlocks > 1)
+    tiles.partial = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{blocking.blockRows, panelVectors * lanes},
+        b.getI32Type());
+  // Row blocks, then column panels: full ones (which never contain the
+  // partial vector), then the rest.
+  int64_t fullPanels = (partial ? numVectors - 1 : numVectors) / panelVectors;
+  int64_t rest = numVectors - fullPanels * panelVectors;
+  int64_t blockRows = blocking.blockRows;
+  tiles = loop(index(0), gemm.rows, blockRows, tiles, [&](Value row0, Tiles t) {
+    Value rowEnd = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, row0, index(blockRows)),
+        gemm.rows);
+    if (fullPanels > 0)
+      t = loop(index(0), index(fullPanels), 1, t, [&](Value p, Tiles inner) {
+        return emitPanel(inner, row0, rowEnd,
+                         arith::MulIOp::create(b, loc, p, index(panelVectors)),
+                         panelVectors, /*partialLast=*/false);
+      });
+    if (rest > 0)
+      t = emitPanel(t, row0, rowEnd, index(fullPanels * panelVectors), rest,
+                    partial);
+    return t;
+  });
+  return tiles.out;
+}
+
+void GemmEmitter::matchInit(Tiles &tiles) {
+  SmallVector<tensor::CollapseShapeOp> collapses;
+  Value c0 = gemm.init;
+  while (auto collapse = c0.getDefiningOp<tensor::CollapseShapeOp>()) {
+    collapses.push_back(collapse);
+    c0 = collapse.getSrc();
+  }
+  Value dest;
+  if (auto fill = c0.getDefiningOp<linalg::FillOp>()) {
+    if (!fill.getInputs()[0].getType().isInteger(32))
+      return;
+    init.scalar = fill.getInputs()[0];
+    dest = fill.getOutputs()[0];
+  } else if (auto generic = c0.getDefiningOp<linalg::GenericOp>()) {
+    // out[...] = channels[d] over an identity output, all loops parallel.
+    if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+        generic.getNumParallelLoops() != generic.getNumLoops())
+      return;
+    Value channels = generic.getDpsInputs()[0];
+    auto type = dyn_cast<RankedTensorType>(channels.getType());
+    auto outType = cast<RankedTensorType>(c0.getType());
+    int64_t rank = outType.getRank();
+    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+    Block &body = generic.getRegion().front();
+    if (!type || type.getRank() != 1 || !type.hasStaticShape() ||
+        !type.getElementType().isInteger(32) || !maps[1].isIdentity() ||
+        maps[0].getNumResults() != 1 || body.getOperations().size() != 1 ||
+        body.getTerminator()->getOperand(0) != body.getArgument(0))
+      return;
+    auto dim = dyn_cast<AffineDimExpr>(maps[0].getResult(0));
+    if (!dim)
+      return;
+    // Matmul: the channel is the last dim (the columns); conv: dim 1 of
+    // NCHW (the rows).
+    unsigned channelDim = gemm.activationIsA ? rank - 1 : 1;
+    if (dim.getPosition() != channelDim || outType.isDynamicDim(channelDim) ||
+        outType.getDimSize(channelDim) != type.getDimSize(0))
+      return;
+    init.channels = channels;
+    init.perRow = !gemm.activationIsA;
+    dest = generic.getDpsInits()[0];
+  } else {
+    return;
+  }
+  if (gemm.epilogue)
+    return;
+  for (tensor::CollapseShapeOp collapse : llvm::reverse(collapses))
+    dest =
+        tensor::CollapseShapeOp::create(b, loc, collapse.getResultType(), dest,
+                                        collapse.getReassociationIndices());
+  tiles.out = dest;
+}
+
+Blocking GemmEmitter::chooseBlocking(const KernelShape &shape,
+                                     const Gemm &gemm) {
+  // Sizes for a 48 KiB L1 and a >= 1 MiB L2 (Ice Lake server), measured
+  // with bench/int8_gemm.py (docs/Int8-kernels.md). A micro-panel of B of
+  // up to 48 KiB: 32 KiB was as fast on the large squares and split K of
+  // the example models' 49x64x576 GEMM, which was then slower.
+  constexpr int64_t kMicroPanelBytes = 48 * 1024, kPanelColumns = 128,
+                    kBlockRows = 256;
+  int64_t groupBytes = shape.lanes * shape.group * shape.elementWidth / 8;
+  int64_t maxK =
+      std::max<int64_t>(1, kMicroPanelBytes / (groupBytes * shape.vectors));
+  // One row tile (an M = 1 matmul) reads B once: K blocks would only add
+  // the round trips of the partial accumulators.
+  int64_t rowsDim = gemm.cPrefix.size();
+  auto cType = cast<RankedTensorType>(gemm.init.getType());
+  if (!cType.isDynamicDim(rowsDim) && cType.getDimSize(rowsDim) <= shape.rows)
+    maxK = gemm.kGroups;
+  Blocking blocking;
+  blocking.numKBlocks = llvm::divideCeil(gemm.kGroups, maxK);
+  blocking.kBlock = llvm::divideCeil(gemm.kGroups, blocking.numKBlocks);
+  blocking.panelVectors = llvm::alignTo(
+      llvm::divideCeil(kPanelColumns, shape.lanes), shape.vectors);
+  blocking.blockRows = llvm::alignTo(kBlockRows, shape.rows);
+  return blocking;
 }
 
 Value int8kernels::emitGemm(OpBuilder &b, Location loc,

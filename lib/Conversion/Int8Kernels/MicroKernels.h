@@ -88,8 +88,11 @@ struct Gemm {
 /// element) unused.
 bool isVectorizableEpilogue(Block &body);
 
-/// The loops and micro-kernels computing `gemm`; returns the new C (or the
-/// new epilogue output).
+/// The loops (blocked for the caches: row blocks, column panels, K blocks;
+/// MicroKernels.cpp) and micro-kernels computing `gemm`; returns the new C
+/// (or the new epilogue output). An `init` that is a linalg.fill or a
+/// broadcast of a per-channel i32 vector (seen through collapse_shape) is
+/// not read: the accumulators start from the scalar or the vector.
 Value emitGemm(OpBuilder &b, Location loc, const KernelShape &shape,
                const Gemm &gemm);
 
