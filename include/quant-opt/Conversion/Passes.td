@@ -367,15 +367,18 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     - an `scf.for` marked `qnt.parallel` (a loop whose iterations its
       creator knows to be independent, such as the outermost loop of an
       int8 kernel's GEMM) whose results only pass buffers through (as
-      bufferization leaves a loop over a tensor) becomes an `scf.parallel`;
+      bufferization leaves a loop over a tensor) becomes an `scf.parallel`,
+      and perfectly nested ones become one multi-dimensional loop
+      (upstream's `scf.parallel` canonicalization);
     - an `scf.parallel` inside another `scf.parallel` becomes sequential
       `scf.for` loops: only the outermost loop is split, one fork and join
       per loop nest;
     - an outermost `scf.parallel` with little work runs sequentially too:
       a fork and join costs a microsecond or more, more than splitting such
-      a loop saves. The work of a loop nest is the number of iterations of
-      its innermost loops, with dynamic trip counts (the batch) taken as 1,
-      i.e. the work of one image; below `min-work` the nest is sequential.
+      a loop saves. The work of a loop nest estimates the operations it
+      executes: every op of a body once per iteration (a vector op counts
+      as one), dynamic trip counts (the batch) taken as 1, i.e. the work of
+      one image; below `min-work` the nest is sequential.
 
     Loops with reductions (`scf.reduce` with operands) are left as they are.
 
@@ -390,9 +393,10 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", "4096",
-           "Keep an outermost parallel loop parallel only if its nest has at "
-           "least this many innermost iterations (dynamic counts taken as 1)">
+    Option<"minWork", "min-work", "int64_t", "10000",
+           "Keep an outermost parallel loop parallel only if its nest "
+           "executes at least this many operations (dynamic trip counts "
+           "taken as 1)">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }

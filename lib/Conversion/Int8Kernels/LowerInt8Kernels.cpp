@@ -633,34 +633,47 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   int64_t fullBands = oh / bandRows, lastRows = oh % bandRows;
   Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  auto images = scf::ForOp::create(
-      rewriter, loc, c0, batch, c1,
-      ValueRange{epilogue ? flatOutput : flatInit},
-      [&](OpBuilder &nb, Location l, Value image, ValueRange iterArgs) {
-        Value acc = iterArgs[0];
-        auto index = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(nb, l, v);
-        };
-        if (fullBands > 0)
-          acc = scf::ForOp::create(
-                    nb, l, index(0), index(fullBands), index(1), acc,
-                    [&](OpBuilder &bb, Location bl, Value band,
-                        ValueRange bandArgs) {
-                      Value firstRow = arith::MulIOp::create(
-                          bb, bl, band,
-                          arith::ConstantIndexOp::create(bb, bl, bandRows));
-                      scf::YieldOp::create(bb, bl,
-                                           emitBand(bb, bl, bandArgs[0], image,
-                                                    firstRow, bandRows));
-                    })
-                    .getResult(0);
-        if (lastRows > 0)
-          acc = emitBand(nb, l, acc, image, index(fullBands * bandRows),
-                         lastRows);
-        scf::YieldOp::create(nb, l, acc);
-      });
+  // Images, then bands: every band writes its own columns of its image's
+  // slice and rearranges into its own buffer, so the loops are marked
+  // qnt.parallel (qnt-parallelize-loops splits the image x band nest). The
+  // shorter last band gets a loop over the images of its own, so that the
+  // full bands stay a perfect nest.
+  auto forEach =
+      [&](OpBuilder &b, Location l, Value ub, Value acc,
+          function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+        auto loop = scf::ForOp::create(
+            b, l, c0, ub, c1, ValueRange{acc},
+            [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+              scf::YieldOp::create(nb, nl, body(nb, nl, iv, args[0]));
+            });
+        loop->setAttr("qnt.parallel", b.getUnitAttr());
+        return loop.getResult(0);
+      };
+  Value acc = epilogue ? flatOutput : flatInit;
+  if (fullBands > 0) {
+    Value bands = arith::ConstantIndexOp::create(rewriter, loc, fullBands);
+    Value rowsPerBand = arith::ConstantIndexOp::create(rewriter, loc, bandRows);
+    acc = forEach(rewriter, loc, batch, acc,
+                  [&](OpBuilder &b, Location l, Value image, Value a) {
+                    return forEach(
+                        b, l, bands, a,
+                        [&](OpBuilder &bb, Location bl, Value band, Value t) {
+                          Value firstRow =
+                              arith::MulIOp::create(bb, bl, band, rowsPerBand);
+                          return emitBand(bb, bl, t, image, firstRow, bandRows);
+                        });
+                  });
+  }
+  if (lastRows > 0) {
+    Value firstRow =
+        arith::ConstantIndexOp::create(rewriter, loc, fullBands * bandRows);
+    acc = forEach(rewriter, loc, batch, acc,
+                  [&](OpBuilder &b, Location l, Value image, Value a) {
+                    return emitBand(b, l, a, image, firstRow, lastRows);
+                  });
+  }
   Value result = tensor::ExpandShapeOp::create(
-      rewriter, loc, resultType, images.getResult(0), collapse,
+      rewriter, loc, resultType, acc, collapse,
       tensor::getMixedSizes(rewriter, loc, shaped));
   if (epilogue)
     replaceFused(rewriter, generic, *epilogue, shaped, result);

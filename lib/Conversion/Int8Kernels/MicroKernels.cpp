@@ -153,9 +153,11 @@ private:
     llvm::append_range(result, rest);
     return result;
   }
-  /// scf.for from `begin` to `end` by `step` carrying `tiles`.
+  /// scf.for from `begin` to `end` by `step` carrying `tiles`;
+  /// `independent`: its iterations write disjoint parts of the tiles and
+  /// share no scratch (marked qnt.parallel for qnt-parallelize-loops).
   Tiles loop(Value begin, Value end, int64_t step, Tiles tiles,
-             function_ref<Tiles(Value, Tiles)> body);
+             function_ref<Tiles(Value, Tiles)> body, bool independent = false);
   /// A [rows x vectors] micro-kernel at (row0, vector0) over the K groups
   /// [kBegin, kBegin + kGroups); the last vector is partial if
   /// `partialLast`. (blockRow0, panel0) is the origin of the partial
@@ -275,7 +277,8 @@ Value GemmEmitter::loadB(Value vec, Value kg) {
 }
 
 Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
-                        function_ref<Tiles(Value, Tiles)> body) {
+                        function_ref<Tiles(Value, Tiles)> body,
+                        bool independent) {
   auto forOp = scf::ForOp::create(
       b, loc, begin, end, index(step), tiles.values(),
       [&](OpBuilder &nb, Location nloc, Value iv, ValueRange iterArgs) {
@@ -283,6 +286,8 @@ Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
         b.setInsertionPointToStart(nb.getInsertionBlock());
         scf::YieldOp::create(b, loc, body(iv, Tiles::from(iterArgs)).values());
       });
+  if (independent)
+    forOp->setAttr("qnt.parallel", b.getUnitAttr());
   return Tiles::from(forOp.getResults());
 }
 
@@ -561,12 +566,18 @@ Value GemmEmitter::emit() {
     Value rowEnd = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, row0, index(blockRows)),
         gemm.rows);
+    // The full panels write disjoint columns; with K blocks they share the
+    // partial accumulators, so only without them may they run in parallel.
     if (fullPanels > 0)
-      t = loop(index(0), index(fullPanels), 1, t, [&](Value p, Tiles inner) {
-        return emitPanel(inner, row0, rowEnd,
-                         arith::MulIOp::create(b, loc, p, index(panelVectors)),
-                         panelVectors, /*partialLast=*/false);
-      });
+      t = loop(
+          index(0), index(fullPanels), 1, t,
+          [&](Value p, Tiles inner) {
+            return emitPanel(
+                inner, row0, rowEnd,
+                arith::MulIOp::create(b, loc, p, index(panelVectors)),
+                panelVectors, /*partialLast=*/false);
+          },
+          /*independent=*/blocking.numKBlocks == 1);
     if (rest > 0)
       t = emitPanel(t, row0, rowEnd, index(fullPanels * panelVectors), rest,
                     partial);

@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// qnt-parallelize-loops: marked scf.for -> scf.parallel; nested and small
-// scf.parallel -> sequential loops. What is left as scf.parallel becomes an
-// OpenMP parallel loop (convert-scf-to-openmp) in qnt-lower-to-llvm.
+// qnt-parallelize-loops: marked scf.for -> scf.parallel, perfect nests of
+// them merged; nested and small scf.parallel -> sequential loops. What is left
+// as scf.parallel becomes an OpenMP parallel loop (convert-scf-to-openmp) in
+// qnt-lower-to-llvm.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace mlir::quantopt {
@@ -67,8 +69,9 @@ uint64_t tripCount(Value lowerBound, Value upperBound, Value step) {
   return std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
 }
 
-/// The work of a loop nest: the number of iterations of its innermost
-/// loops, with dynamic trip counts taken as 1 (the work of one image).
+/// The work of a loop nest: an estimate of the operations it executes,
+/// each op of a loop body counted once per iteration (a vector op as one),
+/// with dynamic trip counts taken as 1 (the work of one image).
 uint64_t estimateWork(Operation *loop) {
   uint64_t trips = 1;
   if (auto forOp = dyn_cast<scf::ForOp>(loop))
@@ -79,14 +82,19 @@ uint64_t estimateWork(Operation *loop) {
          llvm::zip(parallel.getLowerBound(), parallel.getUpperBound(),
                    parallel.getStep()))
       trips = llvm::SaturatingMultiply(trips, tripCount(lb, ub, step));
-  uint64_t inner = 0;
+  uint64_t body = 0;
   loop->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == loop || !isa<scf::ForOp, scf::ParallelOp>(op))
+    if (op == loop)
       return WalkResult::advance();
-    inner = llvm::SaturatingAdd(inner, estimateWork(op));
-    return WalkResult::skip();
+    if (isa<scf::ForOp, scf::ParallelOp>(op)) {
+      body = llvm::SaturatingAdd(body, estimateWork(op));
+      return WalkResult::skip();
+    }
+    if (!op->hasTrait<OpTrait::IsTerminator>())
+      body = llvm::SaturatingAdd(body, uint64_t{1});
+    return WalkResult::advance();
   });
-  return llvm::SaturatingMultiply(trips, std::max<uint64_t>(1, inner));
+  return llvm::SaturatingMultiply(trips, body);
 }
 
 struct ParallelizeLoopsPass
@@ -97,11 +105,20 @@ struct ParallelizeLoopsPass
     IRRewriter rewriter(&getContext());
     SmallVector<scf::ForOp> marked;
     getOperation()->walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(kParallelAttr) && onlyPassThroughResults(loop))
+      if (loop->hasAttr(kParallelAttr))
         marked.push_back(loop);
     });
+    // Post-order, inner loops first: once an inner loop passes its buffer
+    // through, so does the loop around it.
     for (scf::ForOp loop : marked)
-      forToParallel(rewriter, loop);
+      if (onlyPassThroughResults(loop))
+        forToParallel(rewriter, loop);
+    // Perfectly nested parallel loops (marked loops over images, then
+    // channels) become one multi-dimensional loop, split as a whole.
+    RewritePatternSet patterns(&getContext());
+    scf::ParallelOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
 
     // Pre-order: an outer loop is decided before the loops inside it.
     SmallVector<scf::ParallelOp> sequential;

@@ -213,6 +213,9 @@ LogicalResult vectorizeElementwise(RewriterBase &rewriter, linalg::GenericOp op,
       rewriter, cast<TilingInterface>(target.getOperation()), options);
   if (failed(tiled))
     return failure();
+  // The tiles are independent (qnt-parallelize-loops may split them).
+  for (LoopLikeOpInterface tileLoop : tiled->loops)
+    tileLoop->setAttr("qnt.parallel", rewriter.getUnitAttr());
   rewriter.replaceOp(target, tiled->replacements);
   Operation *tile = tiled->tiledOps.back();
   rewriter.setInsertionPoint(tile);
@@ -468,25 +471,31 @@ LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
   }
   int64_t width = std::min(cols, lanes);
   int64_t full = cols / width * width, rest = cols - full;
+  // `independent`: the loop over images or channels, whose iterations
+  // write disjoint planes (qnt-parallelize-loops may split them).
   auto loop = [&](OpBuilder &b, Value lb, Value ub, Value step, Value init,
-                  function_ref<Value(OpBuilder &, Value, Value)> body) {
-    return scf::ForOp::create(
-               b, loc, lb, ub, step, ValueRange{init},
-               [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-                 scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
-               })
-        .getResult(0);
+                  function_ref<Value(OpBuilder &, Value, Value)> body,
+                  bool independent = false) {
+    auto forOp = scf::ForOp::create(
+        b, loc, lb, ub, step, ValueRange{init},
+        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+          scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
+        });
+    if (independent)
+      forOp->setAttr("qnt.parallel", b.getUnitAttr());
+    return forOp.getResult(0);
   };
   auto tile = [&](OpBuilder &b, Value t, Value n, Value c, Value oh, Value ow,
                   int64_t tileWidth) {
     return emitWindowTile(b, loc, op, w, plan, t, n, c, oh, ow, tileWidth);
   };
   Value result = loop(
-      rewriter, zero, batch, one, dest, [&](OpBuilder &b, Value n, Value t0) {
-        return loop(b, zero, index(channels), one, t0,
-                    [&](OpBuilder &b, Value c, Value t1) {
-                      return loop(
-                          b, zero, index(rows), one, t1,
+      rewriter, zero, batch, one, dest,
+      [&](OpBuilder &b, Value n, Value t0) {
+        return loop(
+            b, zero, index(channels), one, t0,
+            [&](OpBuilder &b, Value c, Value t1) {
+              return loop(b, zero, index(rows), one, t1,
                           [&](OpBuilder &b, Value oh, Value t2) {
                             Value t3 =
                                 loop(b, zero, index(full), index(width), t2,
@@ -497,8 +506,10 @@ LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
                               return t3;
                             return tile(b, t3, n, c, oh, index(full), rest);
                           });
-                    });
-      });
+            },
+            /*independent=*/true);
+      },
+      /*independent=*/true);
   rewriter.replaceOp(replaced, result);
   if (plan.epilogue)
     rewriter.eraseOp(op);

@@ -26,6 +26,8 @@
 // VNNI: vector.transfer_write %{{.*}} : vector<12xi32>, tensor<256x128xi32>
 // VNNI: vector.transfer_read %{{.*}} : tensor<256x128xi32>, vector<12xi32>
 // VNNI: vector.transfer_write %{{.*}} : vector<12xi32>, tensor<?x300xi32>
+// The panels share the partial accumulators: their loop is not independent.
+// VNNI-NOT: qnt.parallel
 
 // PORT-LABEL: func.func @blocked
 // PORT-NOT: linalg.fill
@@ -100,11 +102,14 @@ func.func @bias(%x: tensor<?x8xi8>) -> tensor<?x20xi32> {
 // -----
 
 // One row (a static M = 1 matmul): B is read once, so K is not blocked
-// (one K loop over the 525 groups, no partial accumulators).
+// (one K loop over the 525 groups, no partial accumulators), and the loop
+// over the 2 full column panels is marked independent (qnt.parallel).
 
 // VNNI-LABEL: func.func @one_row
 // VNNI-NOT: tensor<256x128xi32>
+// VNNI: scf.for %{{.*}} = %c0 to %c2 step %c1
 // VNNI: scf.for %{{.*}} = %c0 to %c525 step %c1
+// VNNI: } {qnt.parallel}
 // VNNI-NOT: tensor<256x128xi32>
 // VNNI-LABEL: return
 // PORT-LABEL: func.func @one_row

@@ -200,7 +200,9 @@ func.func @pointwise(%x: tensor<?x5x3x3x!x>) -> tensor<?x2x3x3x!acc> {
 // 4 rows (112 pixels, 7 vectors) holds about 16 KiB of rearranged input:
 // 7 bands in a loop, then a band of the last 2 rows (56 pixels). Each band
 // has its [K][pixels + 4] matrix, its packed B and its GEMM on a slice of
-// the image's [F, M] output.
+// the image's [F, M] output. The loops over images and bands are marked
+// independent (qnt.parallel); the last band has a loop over images of its
+// own.
 
 !x = !quant.uniform<u8:f32, 0.5:3>
 !w = !quant.uniform<i8<-127:127>:f32, 0.25>
@@ -208,10 +210,10 @@ func.func @pointwise(%x: tensor<?x5x3x3x!x>) -> tensor<?x2x3x3x!acc> {
 !y = !quant.uniform<u8:f32, 0.1:2>
 
 // VNNI-LABEL: func.func @bands
-// VNNI: scf.for %[[IMG:.*]] = %{{.*}} to %{{.*}} step
 // VNNI: %[[BANDS:.*]] = arith.constant 7 : index
-// VNNI: scf.for %[[BAND:.*]] = %{{.*}} to %[[BANDS]] step
 // VNNI: %[[ROWS:.*]] = arith.constant 4 : index
+// VNNI: scf.for %[[IMG:.*]] = %{{.*}} to %{{.*}} step
+// VNNI: scf.for %[[BAND:.*]] = %{{.*}} to %[[BANDS]] step
 // VNNI: %[[ROW0:.*]] = arith.muli %[[BAND]], %[[ROWS]] : index
 // VNNI: %[[COL0:.*]] = arith.muli %[[ROW0]], %{{.*}} : index
 // VNNI: tensor.empty() : tensor<144x116xi8>
@@ -219,10 +221,16 @@ func.func @pointwise(%x: tensor<?x5x3x3x!x>) -> tensor<?x2x3x3x!acc> {
 // VNNI: tensor.extract_slice %{{.*}}[%[[IMG]], 0, %[[COL0]]] [1, 16, 112] [1, 1, 1] : tensor<?x16x840xi8> to tensor<16x112xi8>
 // VNNI: tensor.insert_slice %{{.*}}[%[[IMG]], 0, %[[COL0]]] [1, 16, 112] [1, 1, 1] : tensor<16x112xi8> into tensor<?x16x840xi8>
 // VNNI: scf.yield
+// VNNI-NEXT: } {qnt.parallel}
+// VNNI: scf.yield
+// VNNI-NEXT: } {qnt.parallel}
+// VNNI: scf.for %[[IMG2:.*]] = %{{.*}} to %{{.*}} step
 // VNNI: tensor.empty() : tensor<144x60xi8>
 // VNNI: tensor.empty() : tensor<4x36x64xi8>
-// VNNI: tensor.extract_slice %{{.*}}[%[[IMG]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<?x16x840xi8> to tensor<16x56xi8>
-// VNNI: tensor.insert_slice %{{.*}}[%[[IMG]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<16x56xi8> into tensor<?x16x840xi8>
+// VNNI: tensor.extract_slice %{{.*}}[%[[IMG2]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<?x16x840xi8> to tensor<16x56xi8>
+// VNNI: tensor.insert_slice %{{.*}}[%[[IMG2]], 0, %{{.*}}] [1, 16, 56] [1, 1, 1] : tensor<16x56xi8> into tensor<?x16x840xi8>
+// VNNI: scf.yield
+// VNNI-NEXT: } {qnt.parallel}
 func.func @bands(%x: tensor<?x16x30x28x!x>) -> tensor<?x16x30x28x!y> {
   %wi = arith.constant dense<1> : tensor<16x16x3x3xi8>
   %w = quant.scast %wi : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>

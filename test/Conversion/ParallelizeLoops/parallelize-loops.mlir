@@ -54,8 +54,9 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 // -----
 
 // Only the outermost loop of a nest runs in parallel. The work of a nest
-// counts its innermost iterations, dynamic counts as 1: 128 x 64 = 8192
-// for the first nest (parallel by default), 8 for the second (sequential).
+// counts the ops it executes, dynamic trip counts as 1: 256 x (1 + 64)
+// stores = 16640 for the first nest (parallel by default), 8 for the second
+// (sequential).
 // CHECK-LABEL: func.func @nest
 //       CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
 //   CHECK-NOT: scf.parallel
@@ -69,64 +70,92 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 //       ANY: scf.for
 //       ANY: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step
 //       ANY: return
-func.func @nest(%m: memref<?x128xi32>, %n: index) {
+func.func @nest(%m: memref<?x256xi32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c8 = arith.constant 8 : index
   %c64 = arith.constant 64 : index
-  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
   %v = arith.constant 7 : i32
-  scf.parallel (%i, %j) = (%c0, %c0) to (%n, %c128) step (%c1, %c1) {
+  scf.parallel (%i, %j) = (%c0, %c0) to (%n, %c256) step (%c1, %c1) {
+    memref.store %v, %m[%i, %c0] : memref<?x256xi32>
     scf.parallel (%k) = (%c0) to (%c64) step (%c1) {
-      memref.store %v, %m[%i, %k] : memref<?x128xi32>
+      memref.store %v, %m[%i, %k] : memref<?x256xi32>
     }
   }
   scf.parallel (%k) = (%c0) to (%c8) step (%c1) {
-    memref.store %v, %m[%c0, %k] : memref<?x128xi32>
+    memref.store %v, %m[%c0, %k] : memref<?x256xi32>
   }
   return
 }
 
 // -----
 
-// Work adds up over the loops in a body: 2 x (2048 + 2048) = 8192 stays
-// parallel; 2 x (1024 + 1024) = 4096 too (the default min-work is 4096);
-// 2 x (1024 + 1023) does not.
+// Perfectly nested marked loops become one multi-dimensional loop, split
+// as a whole (here only with min-work=1: 256 stores per image).
+// ANY-LABEL: func.func @perfect
+//       ANY: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}})
+//   ANY-NOT: scf.parallel
+//   ANY-NOT: scf.for
+//       ANY: return
+// CHECK-LABEL: func.func @perfect
+//   CHECK-NOT: scf.parallel
+//       CHECK: return
+func.func @perfect(%m: memref<?x256xi32>, %n: index) -> memref<?x256xi32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %v = arith.constant 7 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%b = %m) -> memref<?x256xi32> {
+    %r2 = scf.for %j = %c0 to %c256 step %c1 iter_args(%b2 = %b) -> memref<?x256xi32> {
+      memref.store %v, %b2[%i, %j] : memref<?x256xi32>
+      scf.yield %b2 : memref<?x256xi32>
+    } {qnt.parallel}
+    scf.yield %r2 : memref<?x256xi32>
+  } {qnt.parallel}
+  return %r : memref<?x256xi32>
+}
+
+// -----
+
+// Work adds up over the loops in a body: 2 x (5000 + 5000) = 20000 stays
+// parallel; 2 x (2500 + 2500) = 10000 too (the default min-work is 10000);
+// 2 x (2500 + 2499) does not.
 // CHECK-LABEL: func.func @sum
 //       CHECK: scf.parallel
 //       CHECK: scf.parallel
 //   CHECK-NOT: scf.parallel
 //       CHECK: return
-func.func @sum(%m: memref<2x2048xi32>) {
+func.func @sum(%m: memref<2x5000xi32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
-  %c1023 = arith.constant 1023 : index
-  %c1024 = arith.constant 1024 : index
-  %c2048 = arith.constant 2048 : index
+  %c2499 = arith.constant 2499 : index
+  %c2500 = arith.constant 2500 : index
+  %c5000 = arith.constant 5000 : index
   %v = arith.constant 7 : i32
   scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
-    scf.for %j = %c0 to %c2048 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    scf.for %j = %c0 to %c5000 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
     }
-    scf.for %j = %c0 to %c2048 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
-    }
-  }
-  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
-    scf.for %j = %c0 to %c1024 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
-    }
-    scf.for %j = %c0 to %c1024 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    scf.for %j = %c0 to %c5000 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
     }
   }
   scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
-    scf.for %j = %c0 to %c1024 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    scf.for %j = %c0 to %c2500 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
     }
-    scf.for %j = %c0 to %c1023 step %c1 {
-      memref.store %v, %m[%i, %j] : memref<2x2048xi32>
+    scf.for %j = %c0 to %c2500 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
+    }
+  }
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    scf.for %j = %c0 to %c2500 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
+    }
+    scf.for %j = %c0 to %c2499 step %c1 {
+      memref.store %v, %m[%i, %j] : memref<2x5000xi32>
     }
   }
   return
