@@ -10,8 +10,8 @@ of data/eval_images.npy):
     per-channel weights: range setting alone (`equalize=false
     bias-correction=none`) with min-max and with MSE ranges (weights and
     activations use the same method), the paper's range-setting table; and
-    the pipeline's defaults (cross-layer equalization, MSE ranges, AdaRound
-    with --adaround-iterations steps per layer); all
+    the pipeline's defaults (cross-layer equalization for per-tensor weights,
+    MSE ranges, AdaRound with --adaround-iterations steps per layer); all
     evaluated in the quantization-simulation form by quant-run (the integer
     code computes the same, docs/Numerics.md);
   - onnxruntime: `quantize_static` (QDQ, uint8 activations, int8 or int4
@@ -166,7 +166,7 @@ def main():
              f"onnxruntime {ort.__version__} quantize_static (QDQ), best of "
              f"{'/'.join(ORT_METHODS)} per cell.", ""]
     header = ("| model | FP32 | weights | granularity | ours min-max | ours MSE | "
-              "ours default (CLE + MSE + AdaRound) | onnxruntime (best method) |")
+              "ours default (CLE if per-tensor + MSE + AdaRound) | onnxruntime (best method) |")
     lines += [header, "|---|---|---|---|---|---|---|---|"]
     for model in args.models:
         float_mlir = work / f"{model.stem}.mlir"

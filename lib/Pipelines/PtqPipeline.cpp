@@ -7,7 +7,9 @@
 // qnt-ptq-pipeline, written as the quant-opt command a user would type:
 //
 //   qnt-fold-batch-norm, qnt-fuse-activations      (paper section 2.3)
-//   qnt-equalize-layers, qnt-absorb-high-bias      (if equalize=true)
+//   qnt-equalize-layers, qnt-absorb-high-bias      (if equalize=true, or
+//                                                   auto and per-tensor
+//                                                   weights)
 //   qnt-insert-quantizers{bits, granularity}       (quantizer placement)
 //   qnt-calibrate{calibration-data, logit-samples} (if data is given)
 //   qnt-propagate-ranges                           (grid groups; data-free
@@ -23,7 +25,8 @@
 //
 // The paper's standard pipeline (its figure), except that activation ranges
 // are set with the weight ranges, before AdaRound, from statistics of the
-// float model.
+// float model, and that by default (equalize=auto) CLE runs only for
+// per-tensor weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,13 +56,22 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
            << adaroundInput << "'";
     return failure();
   }
+  StringRef equalize = options.equalize;
+  if (equalize != "true" && equalize != "false" && equalize != "auto") {
+    errors << "equalize must be true, false or auto, not '" << equalize << "'";
+    return failure();
+  }
   bool hasData = !options.calibrationData.empty();
   if (correction == "empirical" && !hasData) {
     errors << "bias-correction=empirical needs calibration-data";
     return failure();
   }
   std::string pipeline = "qnt-fold-batch-norm,qnt-fuse-activations,";
-  if (options.equalize)
+  // The paper motivates CLE by per-tensor weights (one grid for channels of
+  // very different ranges, its MobileNetV2 example); per-channel grids
+  // already adapt to each channel, and on our models equalizing then lost
+  // accuracy (docs/PTQ-results.md), so auto equalizes per-tensor weights only.
+  if (equalize == "true" || (equalize == "auto" && !options.perChannel))
     pipeline += llvm::formatv("qnt-equalize-layers{{relu6-to-relu={0}},"
                               "qnt-absorb-high-bias,",
                               boolString(options.relu6ToRelu))

@@ -70,11 +70,15 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       *this, "input-range",
       llvm::cl::desc("lo,hi: the range of the network inputs, for "
                      "quantizing them without calibration data")};
-  Option<bool> equalize{
+  Option<std::string> equalize{
       *this, "equalize",
       llvm::cl::desc("Cross-layer equalization (qnt-equalize-layers) and "
-                     "high-bias absorption before quantization"),
-      llvm::cl::init(true)};
+                     "high-bias absorption before quantization: true, false, "
+                     "or auto (only with per-tensor weights: per-channel "
+                     "grids already follow each channel's range, and "
+                     "equalizing measurably cost accuracy there, "
+                     "docs/PTQ-results.md)"),
+      llvm::cl::init("auto")};
   Option<bool> relu6ToRelu{
       *this, "relu6-to-relu",
       llvm::cl::desc("Let equalization replace a ReLU6 between two layers "
