@@ -338,6 +338,12 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
         << "non-negative";
     return signalPassFailure();
   }
+  if (activations != "quantized" && activations != "float") {
+    mlir::emitError(module.getLoc())
+        << kPass << ": activations must be quantized or float, not '"
+        << activations << "'";
+    return signalPassFailure();
+  }
   if (reference != "float-network" && reference != "float-layer") {
     mlir::emitError(module.getLoc())
         << kPass << ": reference must be float-network or float-layer, not '"
@@ -395,6 +401,7 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   // values do not depend on, so a wave runs only the network above it.
   ObservedModelOptions options;
   options.keepQuantizers = true;
+  options.weightQuantizersOnly = activations == "float";
   options.quiet = true;
   for (Layer &layer : layers)
     options.biasArguments.push_back(layer.op);
@@ -434,7 +441,7 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
     if (wave == 0)
       llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
                    << " waves, " << data->shape[0] << " samples, reference "
-                   << reference << "\n";
+                   << reference << ", " << activations << " activations\n";
     SmallVector<HostArrayView> biases;
     for (auto [layer, shape] : llvm::zip_equal(layers, biasShapes))
       biases.push_back({ElementKind::F32, shape, layer.bias.data()});

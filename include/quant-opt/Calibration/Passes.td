@@ -294,9 +294,12 @@ def QntEmpiricalBiasCorrectionPass
       network).
 
     Runs on a quantization simulation: after the quantizers are placed and
-    their ranges set. Unlike AIMET, which disables the activation quantizers
-    while it measures, the quantized network here runs with every quantizer
-    active.
+    their ranges set. With `activations=quantized` (the default) the
+    quantized network runs with every quantizer active, as it will be
+    deployed; with `activations=float` its activation and input quantizers
+    are bypassed while measuring (only the weights quantized), as AIMET's
+    `correct_bias` measures: the correction then leaves out the mean error
+    of the activation quantizers.
 
     Layers: every `qnt.conv2d` (also grouped and depthwise) and `qnt.matmul`
     (a rank-2 weight, `lhs` not transposed) of the entry function whose
@@ -368,7 +371,11 @@ def QntEmpiricalBiasCorrectionPass
     Option<"reference", "reference", "std::string", "\"float-layer\"",
            "What the quantized layer's mean output is corrected to: "
            "float-network (the float network's layer output) or float-layer "
-           "(the float layer on the quantized input)">
+           "(the float layer on the quantized input)">,
+    Option<"activations", "activations", "std::string", "\"quantized\"",
+           "The activation and input quantizers of the quantized network "
+           "while measuring: quantized (active) or float (bypassed: only the "
+           "weights quantized, as AIMET measures)">
   ];
   let statistics = [
     Statistic<"numCorrected", "num-corrected", "Number of biases corrected">,
