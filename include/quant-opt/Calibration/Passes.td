@@ -280,15 +280,14 @@ def QntEmpiricalBiasCorrectionPass
     activation: `x~` is its input there, `W~` its quantized weight) and
     `y_ref` the reference chosen by `reference`:
 
-    - `float-network` (AIMET's `correct_bias` and the paper's `E[y] -
-      E[y~]`): the float network's output of the same layer, `W x
+    - `float-network` (the default; AIMET's `correct_bias` and the
+      paper's `E[y] - E[y~]`): the float network's output of the same layer, `W x
       + b`, with `x` the layer's input in the float network (every quantizer
       bypassed). The bias absorbs `W E[x] - W~ E[x~]`, which also corrects the
       mean error that the quantized input carries (input and activation
       quantization, earlier layers' errors). One extra run of the float
       model over the data.
-    - `float-layer` (the default): the float layer on the same, quantized,
-      input, `W x~ +
+    - `float-layer`: the float layer on the same, quantized, input, `W x~ +
       b`. The bias absorbs `(W - W~) E[x~]`: only the error of this layer's
       weights (the paper's `b -= eps E[x]` with `E[x]` from the quantized
       network).
@@ -368,7 +367,7 @@ def QntEmpiricalBiasCorrectionPass
            "Samples per call for a dynamic batch dim">,
     Option<"entry", "entry", "std::string", "",
            "The function to run (default: main, or the only public function)">,
-    Option<"reference", "reference", "std::string", "\"float-layer\"",
+    Option<"reference", "reference", "std::string", "\"float-network\"",
            "What the quantized layer's mean output is corrected to: "
            "float-network (the float network's layer output) or float-layer "
            "(the float layer on the quantized input)">,
