@@ -4,14 +4,18 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// qnt-empirical-bias-correction: the paper's bias correction with E[x]
+// qnt-empirical-bias-correction: the paper's bias correction with the means
 // measured on calibration data. The layers are corrected in topological
 // waves, one run of the quantization simulation (quantizers active) over the
 // data per wave, so each layer sees the corrections of the layers before
 // it; each wave's simulation is JIT-compiled (ObservedModel) to return only
 // that wave's layer inputs, with the layer biases as run-time arguments. Per
-// layer the mean im2col patch (conv2d) or lhs row (matmul) of its input gives
-// the mean output shift (W - W~) E[x], which the bias absorbs.
+// layer the mean im2col patch (conv2d) or lhs row (matmul) of its input
+// gives its mean pre-activation output. With reference=float-network, one
+// run of the float model first gives the mean patches of the float network,
+// and the bias absorbs W E[x] - W~ E[x~] (the float network's mean output
+// minus the quantized network's); with reference=float-layer it absorbs
+// (W - W~) E[x~] (the float layer's on the quantized input).
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,10 +63,13 @@ struct Layer {
   ConvGeometry conv;
   /// matmul: the contraction length K.
   int64_t depth = 0;
-  /// The sum of the input patches (conv2d: C x kH x kW; matmul: K) and how
-  /// many were added.
+  /// The sum of the input patches (conv2d: C x kH x kW; matmul: K) in the
+  /// quantized network and how many were added.
   std::vector<double> patchSum;
   int64_t count = 0;
+  /// The same in the float network (reference=float-network).
+  std::vector<double> floatPatchSum;
+  int64_t floatCount = 0;
   /// The wave the layer is corrected in.
   int64_t wave = 0;
   /// The current bias, passed to the simulation.
@@ -80,9 +87,17 @@ private:
   /// The layer of `op`, or nullopt when it has no calibrated weight
   /// quantizer of an f32 constant (or a layout the pass does not handle).
   std::optional<Layer> collect(Operation *op);
-  /// Adds one batch's input patches to `layer.patchSum`.
+  /// Adds one batch's input patches to `sum` (the layer's patchSum or
+  /// floatPatchSum) and their number to `count`.
   LogicalResult accumulate(Layer &layer, const HostArray &input,
-                           const ObservedBatch &batch);
+                           const ObservedBatch &batch, std::vector<double> &sum,
+                           int64_t &count);
+  /// One run of the float model over `data`, accumulating every layer's
+  /// floatPatchSum.
+  LogicalResult observeFloatNetwork(ModuleOp module, func::FuncOp function,
+                                    std::vector<Layer> &layers,
+                                    std::optional<HostArray> &data,
+                                    HostArray &raw);
   /// Computes the correction from the mean patch and writes the new bias
   /// into `layer.weights.bias` and `layer.bias`. Returns max |correction|.
   FailureOr<double> correct(Layer &layer);
@@ -115,6 +130,7 @@ std::optional<Layer> EmpiricalBiasCorrectionPass::collect(Operation *op) {
     layer.conv = *geometry;
     const ConvGeometry &g = layer.conv;
     layer.patchSum.assign(g.channels * g.kernelH * g.kernelW, 0.0);
+    layer.floatPatchSum = layer.patchSum;
   } else {
     auto matmul = cast<MatMulOp>(op);
     auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
@@ -128,6 +144,7 @@ std::optional<Layer> EmpiricalBiasCorrectionPass::collect(Operation *op) {
       return std::nullopt;
     }
     layer.patchSum.assign(layer.depth, 0.0);
+    layer.floatPatchSum = layer.patchSum;
   }
   if (Operation *parent = op->getParentOp(); !isa<func::FuncOp>(parent)) {
     op->emitWarning() << kPass << ": skipping a layer inside '"
@@ -161,9 +178,9 @@ std::optional<Layer> EmpiricalBiasCorrectionPass::collect(Operation *op) {
   return layer;
 }
 
-LogicalResult
-EmpiricalBiasCorrectionPass::accumulate(Layer &layer, const HostArray &input,
-                                        const ObservedBatch &batch) {
+LogicalResult EmpiricalBiasCorrectionPass::accumulate(
+    Layer &layer, const HostArray &input, const ObservedBatch &batch,
+    std::vector<double> &patchSum, int64_t &count) {
   if (input.kind != ElementKind::F32 || input.shape.empty() ||
       input.shape[0] != batch.batch) {
     layer.op->emitError() << kPass
@@ -179,8 +196,8 @@ EmpiricalBiasCorrectionPass::accumulate(Layer &layer, const HostArray &input,
     int64_t n = batch.rows * perSample;
     for (int64_t i = 0; i < n; i += k)
       for (int64_t j = 0; j < k; ++j)
-        layer.patchSum[j] += data[i + j];
-    layer.count += n / k;
+        patchSum[j] += data[i + j];
+    count += n / k;
     return success();
   }
   // conv2d: the sum over output positions of each patch element is the sum
@@ -219,30 +236,43 @@ EmpiricalBiasCorrectionPass::accumulate(Layer &layer, const HostArray &input,
           double sum = 0.0;
           for (int64_t y : rows[ky])
             sum += rowSums[y * g.kernelW + kx];
-          layer.patchSum[c * taps + ky * g.kernelW + kx] += sum;
+          patchSum[c * taps + ky * g.kernelW + kx] += sum;
         }
     }
   }
-  layer.count += batch.rows * g.outH * g.outW;
+  count += batch.rows * g.outH * g.outW;
   return success();
 }
 
 FailureOr<double> EmpiricalBiasCorrectionPass::correct(Layer &layer) {
+  bool network = reference == "float-network";
   double norm = 1.0 / static_cast<double>(std::max<int64_t>(layer.count, 1));
-  for (double sum : layer.patchSum)
-    if (!std::isfinite(sum)) {
-      layer.op->emitError() << kPass
-                            << ": the input of this layer is not finite on "
-                               "the calibration data";
-      return failure();
-    }
+  double floatNorm =
+      1.0 / static_cast<double>(std::max<int64_t>(layer.floatCount, 1));
+  for (const std::vector<double> *sums :
+       {&layer.patchSum, &layer.floatPatchSum})
+    for (double sum : *sums)
+      if (!std::isfinite(sum)) {
+        layer.op->emitError()
+            << kPass << ": the input of this layer is not finite on the "
+            << "calibration data in the "
+            << (sums == &layer.patchSum ? "quantized" : "float") << " network";
+        return failure();
+      }
   LayerWeights &weights = layer.weights;
   std::vector<double> correction(weights.numOutputs(), 0.0);
   int64_t taps = layer.isConv ? layer.conv.kernelH * layer.conv.kernelW : 1;
   for (size_t i = 0; i < layer.error.size(); ++i) {
     int64_t tap = layer.isConv ? static_cast<int64_t>(i) % taps : 0;
-    double mean = layer.patchSum[weights.inputOf(i) * taps + tap] * norm;
-    correction[weights.outputOf(i)] += layer.error[i] * mean;
+    int64_t index = weights.inputOf(i) * taps + tap;
+    double mean = layer.patchSum[index] * norm;
+    // float-layer: (W - W~) E[x~]; float-network: W E[x] - W~ E[x~], i.e.
+    // that plus W (E[x] - E[x~]).
+    double shift = layer.error[i] * mean;
+    if (network)
+      shift +=
+          weights.weight[i] * (layer.floatPatchSum[index] * floatNorm - mean);
+    correction[weights.outputOf(i)] += shift;
   }
   double largest = 0.0;
   for (int64_t o = 0; o < weights.numOutputs(); ++o) {
@@ -251,6 +281,47 @@ FailureOr<double> EmpiricalBiasCorrectionPass::correct(Layer &layer) {
     largest = std::max(largest, std::abs(correction[o]));
   }
   return largest;
+}
+
+LogicalResult EmpiricalBiasCorrectionPass::observeFloatNetwork(
+    ModuleOp module, func::FuncOp function, std::vector<Layer> &layers,
+    std::optional<HostArray> &data, HostArray &raw) {
+  auto start = std::chrono::steady_clock::now();
+  // Every layer's input in the float model (ObservedModel looks through the
+  // activation quantizers it bypasses); layers may share an input.
+  llvm::MapVector<Value, unsigned> observed;
+  for (Layer &layer : layers)
+    observed.insert({layer.input, observed.size()});
+  SmallVector<Value> values;
+  for (auto &item : observed)
+    values.push_back(item.first);
+  ObservedModelOptions options;
+  options.quiet = true;
+  auto model = ObservedModel::compile(module, function, values, kPass, options);
+  if (failed(model))
+    return failure();
+  FailureOr<HostArray> prepared =
+      model->prepareData(std::move(raw), calibrationData, numSamples);
+  if (failed(prepared))
+    return failure();
+  data = std::move(*prepared);
+  if (failed(model->run(*data, batchSize, [&](ObservedBatch &batch) {
+        for (Layer &layer : layers)
+          if (failed(accumulate(layer,
+                                batch.outputs[observed.lookup(layer.input)],
+                                batch, layer.floatPatchSum, layer.floatCount)))
+            return failure();
+        return success();
+      })))
+    return failure();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  llvm::errs() << kPass << ": float network: the inputs of " << layers.size()
+               << " layers, " << llvm::format("%.2f", seconds) << " s (compile "
+               << llvm::format("%.2f", model->jit().compileSeconds())
+               << " s)\n";
+  return success();
 }
 
 void EmpiricalBiasCorrectionPass::runOnOperation() {
@@ -265,6 +336,18 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
     mlir::emitError(module.getLoc())
         << kPass << ": batch-size must be positive and num-samples "
         << "non-negative";
+    return signalPassFailure();
+  }
+  if (activations != "quantized" && activations != "float") {
+    mlir::emitError(module.getLoc())
+        << kPass << ": activations must be quantized or float, not '"
+        << activations << "'";
+    return signalPassFailure();
+  }
+  if (reference != "float-network" && reference != "float-layer") {
+    mlir::emitError(module.getLoc())
+        << kPass << ": reference must be float-network or float-layer, not '"
+        << reference << "'";
     return signalPassFailure();
   }
   func::FuncOp function = findEntryOrError(module, entry.getValue(), kPass);
@@ -318,6 +401,7 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   // values do not depend on, so a wave runs only the network above it.
   ObservedModelOptions options;
   options.keepQuantizers = true;
+  options.weightQuantizersOnly = activations == "float";
   options.quiet = true;
   for (Layer &layer : layers)
     options.biasArguments.push_back(layer.op);
@@ -325,6 +409,9 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   if (failed(raw))
     return signalPassFailure();
   std::optional<HostArray> data;
+  if (reference == "float-network" &&
+      failed(observeFloatNetwork(module, function, layers, data, *raw)))
+    return signalPassFailure();
   SmallVector<SmallVector<int64_t, 1>> biasShapes;
   for (Layer &layer : layers)
     biasShapes.push_back({static_cast<int64_t>(layer.bias.size())});
@@ -350,9 +437,11 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
       if (failed(prepared))
         return signalPassFailure();
       data = std::move(*prepared);
-      llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
-                   << " waves, " << data->shape[0] << " samples\n";
     }
+    if (wave == 0)
+      llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
+                   << " waves, " << data->shape[0] << " samples, reference "
+                   << reference << ", " << activations << " activations\n";
     SmallVector<HostArrayView> biases;
     for (auto [layer, shape] : llvm::zip_equal(layers, biasShapes))
       biases.push_back({ElementKind::F32, shape, layer.bias.data()});
@@ -362,7 +451,7 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
               for (Layer *layer : current)
                 if (failed(accumulate(
                         *layer, batch.outputs[observed.lookup(layer->input)],
-                        batch)))
+                        batch, layer->patchSum, layer->count)))
                   return failure();
               return success();
             },

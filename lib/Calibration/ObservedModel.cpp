@@ -13,6 +13,7 @@
 
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/Support/Format.h"
@@ -113,10 +114,12 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
       cloned->insertOperands(2, argument);
   }
   // The float model: every quantizer bypassed; the quantized one: the
-  // uncalibrated ones.
+  // uncalibrated ones (and with weightQuantizersOnly those of non-constants).
   SmallVector<FakeQuantOp> quantizers;
   clone->walk([&](FakeQuantOp op) {
-    if (!options.keepQuantizers || !op.isCalibrated())
+    if (!options.keepQuantizers || !op.isCalibrated() ||
+        (options.weightQuantizersOnly &&
+         !op.getInput().getDefiningOp<arith::ConstantOp>()))
       quantizers.push_back(op);
   });
   for (FakeQuantOp op : quantizers) {

@@ -61,6 +61,9 @@ struct ObservedModelOptions {
   /// they are, instead of bypassing every quantizer and looking through
   /// quantizers.
   bool keepQuantizers = false;
+  /// With keepQuantizers: keep only the quantizers of constants (the
+  /// weights), bypassing those of activations and inputs.
+  bool weightQuantizersOnly = false;
   /// Quantizers (of `module`) whose input becomes a new argument of the
   /// entry function, after the data input, in this order: their input is
   /// passed to run() as `extraInputs`.

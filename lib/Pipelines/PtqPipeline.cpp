@@ -19,8 +19,8 @@
 //   qnt-adaround{calibration-data, input}          (with data, adaround=true)
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
-//   qnt-empirical-bias-correction{calibration-data} (bias-correction=
-//                                                   empirical, needs data)
+//   qnt-empirical-bias-correction{calibration-data, (bias-correction=
+//                                 reference}       empirical, needs data)
 //   qnt-quantize                                   (if quantize=true)
 //
 // The paper's standard pipeline (its figure), except that activation ranges
@@ -59,6 +59,13 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
   StringRef equalize = options.equalize;
   if (equalize != "true" && equalize != "false" && equalize != "auto") {
     errors << "equalize must be true, false or auto, not '" << equalize << "'";
+    return failure();
+  }
+  StringRef reference = options.biasCorrectionReference;
+  if (reference != "float-network" && reference != "float-layer") {
+    errors << "bias-correction-reference must be float-network or "
+              "float-layer, not '"
+           << reference << "'";
     return failure();
   }
   bool hasData = !options.calibrationData.empty();
@@ -113,8 +120,9 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
     pipeline += ",qnt-analytic-bias-correction";
   else if (correction == "empirical")
     pipeline += llvm::formatv(",qnt-empirical-bias-correction{{"
-                              "calibration-data={0}}",
-                              options.calibrationData.getValue())
+                              "calibration-data={0} reference={1}}",
+                              options.calibrationData.getValue(),
+                              options.biasCorrectionReference.getValue())
                     .str();
   if (options.quantize)
     pipeline += ",qnt-quantize";

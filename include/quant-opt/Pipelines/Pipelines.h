@@ -107,6 +107,12 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
                      "alone); empirical (qnt-empirical-bias-correction) "
                      "needs calibration-data"),
       llvm::cl::init("auto")};
+  Option<std::string> biasCorrectionReference{
+      *this, "bias-correction-reference",
+      llvm::cl::desc("The reference of bias-correction=empirical "
+                     "(qnt-empirical-bias-correction reference=): "
+                     "float-network or float-layer"),
+      llvm::cl::init("float-network")};
   Option<int64_t> weightBits{*this, "weight-bits",
                              llvm::cl::desc("Bits of weight quantizers (2-16)"),
                              llvm::cl::init(8)};
