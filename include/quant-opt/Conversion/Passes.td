@@ -365,8 +365,9 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     for `convert-scf-to-openmp`:
 
     - an `scf.for` marked `qnt.parallel` (a loop whose iterations its
-      creator knows to be independent, such as the outermost loop of an
-      int8 kernel's GEMM) whose results only pass buffers through (as
+      creator knows to be independent: the int8 kernels' loops over images,
+      bands of output rows and column panels, `qnt-vectorize`'s tile and
+      window loops) whose results only pass buffers through (as
       bufferization leaves a loop over a tensor) becomes an `scf.parallel`,
       and perfectly nested ones become one multi-dimensional loop
       (upstream's `scf.parallel` canonicalization);
@@ -374,8 +375,8 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
       `scf.for` loops: only the outermost loop is split, one fork and join
       per loop nest;
     - an outermost `scf.parallel` with little work runs sequentially too:
-      a fork and join costs a microsecond or more, more than splitting such
-      a loop saves. The work of a loop nest estimates the operations it
+      a fork and join (10 to 20 microseconds on a 2-vCPU VM) costs more
+      than splitting such a loop saves. The work of a loop nest estimates the operations it
       executes: every op of a body once per iteration (a vector op counts
       as one), dynamic trip counts (the batch) taken as 1, i.e. the work of
       one image; below `min-work` the nest is sequential.
@@ -393,7 +394,7 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", "10000",
+    Option<"minWork", "min-work", "int64_t", "100000",
            "Keep an outermost parallel loop parallel only if its nest "
            "executes at least this many operations (dynamic trip counts "
            "taken as 1)">

@@ -32,11 +32,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::init("host")};
   Option<unsigned> numThreads{
       *this, "num-threads",
-      llvm::cl::desc("Threads of the generated code: above 1, the int8 "
-                     "kernels' loops over images and output channels and "
-                     "the other ops' outermost loops run as OpenMP parallel "
-                     "loops (qnt-parallelize-loops); the code then needs "
-                     "libomp at run time"),
+      llvm::cl::desc("Threads of the generated code: above 1, the "
+                     "independent loops of the int8 kernels (images, bands, "
+                     "column panels) and of qnt-vectorize, and the other ops' "
+                     "outermost loops, run as OpenMP parallel loops when they "
+                     "have enough work (qnt-parallelize-loops); the code then "
+                     "needs libomp at run time"),
       llvm::cl::init(1)};
   Option<bool> vectorize{
       *this, "vectorize",

@@ -1,9 +1,9 @@
-// RUN: quant-opt %s --split-input-file --qnt-parallelize-loops | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qnt-parallelize-loops=min-work=10000 | FileCheck %s
 // RUN: quant-opt %s --split-input-file --qnt-parallelize-loops=min-work=1 | FileCheck %s --check-prefix=ANY
 
 // A marked loop becomes an scf.parallel; the buffer that bufferization left
-// it carrying is dropped. Its work (1 store per image) is below the default
-// min-work, so by default it then runs sequentially.
+// it carrying is dropped. Its work (1 store per image) is below min-work=10000,
+// so with it the loop then runs sequentially.
 // ANY-LABEL: func.func @marked
 //  ANY-SAME: (%[[M:.*]]: memref<?x16xi32>, %[[N:.*]]: index)
 //   ANY-NOT: scf.for
@@ -55,7 +55,7 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 
 // Only the outermost loop of a nest runs in parallel. The work of a nest
 // counts the ops it executes, dynamic trip counts as 1: 256 x (1 + 64)
-// stores = 16640 for the first nest (parallel by default), 8 for the second
+// stores = 16640 for the first nest (parallel with min-work=10000), 8 for the second
 // (sequential).
 // CHECK-LABEL: func.func @nest
 //       CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
@@ -119,7 +119,7 @@ func.func @perfect(%m: memref<?x256xi32>, %n: index) -> memref<?x256xi32> {
 // -----
 
 // Work adds up over the loops in a body: 2 x (5000 + 5000) = 20000 stays
-// parallel; 2 x (2500 + 2500) = 10000 too (the default min-work is 10000);
+// parallel; 2 x (2500 + 2500) = 10000 too (min-work=10000);
 // 2 x (2500 + 2499) does not.
 // CHECK-LABEL: func.func @sum
 //       CHECK: scf.parallel
