@@ -16,27 +16,15 @@ point) of each. Prints a Markdown table, written to --out if given.
 """
 
 import argparse
-import json
 import pathlib
 import re
 import subprocess
-import sys
 import tempfile
 import time
+from ptq_common import log, quant_run_accuracy as accuracy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 METHODS = ["same", "cross-entropy"]
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def accuracy(args, mlir):
-    out = subprocess.run([args.quant_run, str(mlir), "--input", str(args.eval_images),
-                          "--labels", str(args.eval_labels), "--limit", str(args.images),
-                          "--json", "--quiet"], check=True, capture_output=True, text=True)
-    return 100.0 * json.loads(out.stdout)["accuracy"]
 
 
 def logits_grid(mlir):

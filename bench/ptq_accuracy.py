@@ -29,7 +29,6 @@ to --out if given. Wall time per configuration goes to stderr.
 
 import argparse
 import contextlib
-import json
 import logging
 import pathlib
 import subprocess
@@ -41,23 +40,13 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnxruntime import quantization as ortq
+from ptq_common import log, quant_run_accuracy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WEIGHT_BITS = [8, 6, 4]
 GRANULARITY = [("per-tensor", False), ("per-channel", True)]
 RANGES = ["minmax", "mse", "default"]
 ORT_METHODS = ["MinMax", "Entropy", "Percentile"]
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def quant_run_accuracy(args, mlir):
-    out = subprocess.run([args.quant_run, str(mlir), "--input", str(args.eval_images),
-                          "--labels", str(args.eval_labels), "--limit", str(args.images),
-                          "--json", "--quiet"], check=True, capture_output=True, text=True)
-    return 100.0 * json.loads(out.stdout)["accuracy"]
 
 
 def ours(args, float_mlir, work, bits, per_channel, method):

@@ -34,24 +34,13 @@ import argparse
 import json
 import pathlib
 import subprocess
-import sys
 import time
+from ptq_common import log, quant_run_accuracy as accuracy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODELS = ["mlp", "resnet", "mobilenetv2", "vit"]
 CORE = ("equalize=false adaround=false bias-correction=none weight-range=mse "
         "act-range=mse")
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def accuracy(args, mlir):
-    out = subprocess.run([args.quant_run, str(mlir), "--input", str(args.eval_images),
-                          "--labels", str(args.eval_labels), "--limit", str(args.images),
-                          "--json", "--quiet"], check=True, capture_output=True, text=True)
-    return 100.0 * json.loads(out.stdout)["accuracy"]
 
 
 def run_cell(args, float_mlir, bits, granularity, name, extra):
