@@ -376,30 +376,43 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
       per loop nest;
     - an outermost `scf.parallel` with little work runs sequentially too:
       a fork and join (10 to 20 microseconds on a 2-vCPU VM) costs more
-      than splitting such a loop saves. The work of a loop nest estimates the operations it
-      executes: every op of a body once per iteration (a vector op counts
-      as one), dynamic trip counts (the batch) taken as 1, i.e. the work of
-      one image; below `min-work` the nest is sequential.
+      than splitting such a loop saves. The work of a loop nest estimates
+      the operations it executes: every op of a body once per iteration (a
+      vector op counts as one). A nest with at least `min-work` even for one
+      iteration of its dynamic dimensions (one image) stays parallel; one
+      whose dimensions are all static and below `min-work` becomes
+      sequential; otherwise the batch decides at run time: the nest is
+      versioned into `scf.if` over the parallel loop and a sequential copy,
+      taken when the dynamic trip count times the work of one iteration
+      reaches `min-work`. Inside a nest, dynamic trip counts count as 1.
 
     Loops with reductions (`scf.reduce` with operands) are left as they are.
 
     ```mlir
     scf.for %n = %c0 to %batch step %c1 {
-      ...
+      ...   // 40000 ops per image
     } {qnt.parallel}
-    // becomes
-    scf.parallel (%n) = (%c0) to (%batch) step (%c1) {
-      ...
+    // becomes, with min-work=100000
+    %enough = arith.cmpi sge, %batch, %c3 : index
+    scf.if %enough {
+      scf.parallel (%n) = (%c0) to (%batch) step (%c1) {
+        ...
+      }
+    } else {
+      scf.for %n = %c0 to %batch step %c1 {
+        ...
+      }
     }
     ```
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", "100000",
-           "Keep an outermost parallel loop parallel only if its nest "
-           "executes at least this many operations (dynamic trip counts "
-           "taken as 1)">
+           "Run an outermost parallel loop on several threads only when its "
+           "nest executes at least this many operations (decided at run "
+           "time when the loop's trip count is dynamic)">
   ];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def InlineAllocaScopesPass : Pass<"qnt-inline-alloca-scopes"> {

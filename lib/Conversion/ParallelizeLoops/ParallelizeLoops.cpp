@@ -13,6 +13,7 @@
 
 #include "quant-opt/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
@@ -57,6 +58,24 @@ void forToParallel(RewriterBase &rewriter, scf::ForOp loop) {
   llvm::append_range(arguments, loop.getInitArgs());
   rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(), arguments);
   rewriter.eraseOp(loop);
+}
+
+/// True if the trip count of a loop dimension is known at compile time.
+bool isStaticTripCount(Value lowerBound, Value upperBound, Value step) {
+  std::optional<int64_t> s = getConstantIntValue(step);
+  return getConstantIntValue(lowerBound) && getConstantIntValue(upperBound) &&
+         s && *s > 0;
+}
+
+/// True if some dimension of `loop` has a trip count known only at run time
+/// (the batch).
+bool hasDynamicTripCount(scf::ParallelOp loop) {
+  return llvm::any_of(
+      llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()),
+      [](auto dim) {
+        auto [lb, ub, step] = dim;
+        return !isStaticTripCount(lb, ub, step);
+      });
 }
 
 /// The trip count of one loop dimension; a dynamic count (the batch) is 1.
@@ -122,21 +141,69 @@ struct ParallelizeLoopsPass
 
     // Pre-order: an outer loop is decided before the loops inside it.
     SmallVector<scf::ParallelOp> sequential;
+    SmallVector<std::pair<scf::ParallelOp, uint64_t>> versioned;
     getOperation()->walk<WalkOrder::PreOrder>([&](scf::ParallelOp loop) {
       if (loop.getNumResults() != 0)
         return;
-      bool nested = loop->getParentOfType<scf::ParallelOp>() != nullptr;
-      if (nested || estimateWork(loop) < static_cast<uint64_t>(minWork))
+      if (loop->getParentOfType<scf::ParallelOp>()) {
+        sequential.push_back(loop);
+        return;
+      }
+      uint64_t work = estimateWork(loop);
+      if (work >= static_cast<uint64_t>(minWork))
+        return;
+      if (work != 0 && hasDynamicTripCount(loop))
+        versioned.emplace_back(loop, work);
+      else
         sequential.push_back(loop);
     });
     // Innermost first: making an outer loop sequential moves its body.
-    for (scf::ParallelOp loop : llvm::reverse(sequential)) {
-      rewriter.setInsertionPoint(loop);
-      if (failed(scf::parallelForToNestedFors(rewriter, loop))) {
-        loop.emitOpError("could not be made sequential");
+    for (scf::ParallelOp loop : llvm::reverse(sequential))
+      if (failed(makeSequential(rewriter, loop)))
         return signalPassFailure();
-      }
+    for (auto [loop, work] : versioned)
+      if (failed(versionOnTripCount(rewriter, loop, work)))
+        return signalPassFailure();
+  }
+
+  /// Rewrites `loop` as nested scf.for loops in place.
+  static LogicalResult makeSequential(RewriterBase &rewriter,
+                                      scf::ParallelOp loop) {
+    rewriter.setInsertionPoint(loop);
+    if (succeeded(scf::parallelForToNestedFors(rewriter, loop)))
+      return success();
+    return loop.emitOpError("could not be made sequential");
+  }
+
+  /// Splits `loop`, whose work per iteration of its dynamic dimensions is
+  /// `work`, into `scf.if (trips >= ceil(min-work / work))` over the
+  /// parallel loop and a sequential copy: the batch decides at run time.
+  LogicalResult versionOnTripCount(RewriterBase &rewriter, scf::ParallelOp loop,
+                                   uint64_t work) {
+    Location loc = loop.getLoc();
+    rewriter.setInsertionPoint(loop);
+    Value trips;
+    for (auto [lb, ub, step] : llvm::zip(
+             loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+      if (isStaticTripCount(lb, ub, step))
+        continue;
+      Value count = arith::CeilDivSIOp::create(
+          rewriter, loc, arith::SubIOp::create(rewriter, loc, ub, lb), step);
+      trips =
+          trips ? arith::MulIOp::create(rewriter, loc, trips, count) : count;
     }
+    uint64_t needed = llvm::divideCeil(static_cast<uint64_t>(minWork), work);
+    Value threshold = arith::ConstantIndexOp::create(
+        rewriter, loc,
+        static_cast<int64_t>(std::min<uint64_t>(needed, INT64_MAX)));
+    Value enough = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::sge, trips, threshold);
+    auto branch = scf::IfOp::create(rewriter, loc, TypeRange{}, enough,
+                                    /*withElseRegion=*/true);
+    rewriter.moveOpBefore(loop, branch.thenBlock()->getTerminator());
+    rewriter.setInsertionPoint(branch.elseBlock()->getTerminator());
+    auto copy = cast<scf::ParallelOp>(rewriter.clone(*loop));
+    return makeSequential(rewriter, copy);
   }
 };
 

@@ -2,20 +2,36 @@
 // RUN: quant-opt %s --split-input-file --qnt-parallelize-loops=min-work=1 | FileCheck %s --check-prefix=ANY
 
 // A marked loop becomes an scf.parallel; the buffer that bufferization left
-// it carrying is dropped. Its work (1 store per image) is below min-work=10000,
-// so with it the loop then runs sequentially.
+// it carrying is dropped. Its work, 1 store per image, reaches
+// min-work=10000 only from 10000 images on: the batch decides at run time
+// between the parallel loop and a sequential copy.
 // ANY-LABEL: func.func @marked
 //  ANY-SAME: (%[[M:.*]]: memref<?x16xi32>, %[[N:.*]]: index)
 //   ANY-NOT: scf.for
+//   ANY-NOT: scf.if
 //       ANY: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[N]]) step (%{{.*}}) {
 //       ANY:   memref.store %{{.*}}, %[[M]][%[[I]], %{{.*}}]
 //       ANY:   scf.reduce
 //       ANY: return %[[M]]
 // CHECK-LABEL: func.func @marked
-//   CHECK-NOT: scf.parallel
-//       CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
-//   CHECK-NOT: scf.parallel
-//       CHECK: return
+//  CHECK-SAME: (%[[M:.*]]: memref<?x16xi32>, %[[N:.*]]: index)
+//   CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+//   CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+//       CHECK: %[[SPAN:.*]] = arith.subi %[[N]], %[[C0]] : index
+//       CHECK: %[[TRIPS:.*]] = arith.ceildivsi %[[SPAN]], %[[C1]] : index
+//       CHECK: %[[NEEDED:.*]] = arith.constant 10000 : index
+//       CHECK: %[[ENOUGH:.*]] = arith.cmpi sge, %[[TRIPS]], %[[NEEDED]] : index
+//       CHECK: scf.if %[[ENOUGH]] {
+//  CHECK-NEXT:   scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[N]]) step (%[[C1]]) {
+//  CHECK-NEXT:     memref.store %{{.*}}, %[[M]][%[[I]], %[[C0]]]
+//  CHECK-NEXT:     scf.reduce
+//  CHECK-NEXT:   }
+//  CHECK-NEXT: } else {
+//  CHECK-NEXT:   scf.for %[[J:.*]] = %[[C0]] to %[[N]] step %[[C1]] {
+//  CHECK-NEXT:     memref.store %{{.*}}, %[[M]][%[[J]], %[[C0]]]
+//  CHECK-NEXT:   }
+//  CHECK-NEXT: }
+//  CHECK-NEXT: return %[[M]]
 func.func @marked(%m: memref<?x16xi32>, %n: index) -> memref<?x16xi32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -54,10 +70,11 @@ func.func @not_marked(%m: memref<?xi32>, %n: index) -> i32 {
 // -----
 
 // Only the outermost loop of a nest runs in parallel. The work of a nest
-// counts the ops it executes, dynamic trip counts as 1: 256 x (1 + 64)
-// stores = 16640 for the first nest (parallel with min-work=10000), 8 for the second
-// (sequential).
+// counts the ops it executes: 256 x (1 + 64) stores = 16640 per image for
+// the first nest (parallel with min-work=10000 even at batch 1, so not
+// versioned), 8 for the second (static, sequential).
 // CHECK-LABEL: func.func @nest
+//   CHECK-NOT: scf.if
 //       CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
 //   CHECK-NOT: scf.parallel
 //       CHECK: scf.for
@@ -92,13 +109,24 @@ func.func @nest(%m: memref<?x256xi32>, %n: index) {
 // -----
 
 // Perfectly nested marked loops become one multi-dimensional loop, split
-// as a whole (here only with min-work=1: 256 stores per image).
+// as a whole. 256 stores per image: always parallel with min-work=1, from
+// ceil(10000 / 256) = 40 images on with min-work=10000.
 // ANY-LABEL: func.func @perfect
+//   ANY-NOT: scf.if
 //       ANY: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}})
 //   ANY-NOT: scf.parallel
 //   ANY-NOT: scf.for
 //       ANY: return
 // CHECK-LABEL: func.func @perfect
+//  CHECK-SAME: (%{{.*}}: memref<?x256xi32>, %[[N:.*]]: index)
+//       CHECK: %[[TRIPS:.*]] = arith.ceildivsi
+//       CHECK: %[[NEEDED:.*]] = arith.constant 40 : index
+//       CHECK: %[[ENOUGH:.*]] = arith.cmpi sge, %[[TRIPS]], %[[NEEDED]] : index
+//       CHECK: scf.if %[[ENOUGH]] {
+//  CHECK-NEXT:   scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%[[N]], %{{.*}})
+//       CHECK: } else {
+//  CHECK-NEXT:   scf.for %{{.*}} = %{{.*}} to %[[N]]
+//  CHECK-NEXT:     scf.for
 //   CHECK-NOT: scf.parallel
 //       CHECK: return
 func.func @perfect(%m: memref<?x256xi32>, %n: index) -> memref<?x256xi32> {
