@@ -112,8 +112,9 @@ def build_peak(args):
     return exe
 
 
-def measure_peak(args):
-    return run_json([build_peak(args), "--trials", max(args.trials, 7), "--json"])
+def measure_peak(args, exe=None):
+    """The vpdpbusd peak probe's JSON result (exe: a build_peak result, else built)."""
+    return run_json([exe or build_peak(args), "--trials", max(args.trials, 7), "--json"])
 
 
 def build_onednn(args):

@@ -7,7 +7,10 @@ For each shape C[M, N] = A[M, K] (u8) x B[N, K]^T (s8) -> int32:
   - oneDNN: dnnl_gemm_u8s8s32 on the same operands (bench/int8/onednn_gemm.cpp,
     Debian libdnnl-dev: bench/setup-peers.sh --apt-only);
   - peak: the single-threaded vpdpbusd zmm probe (bench/int8/peak.cpp), measured
-    at the start of the run.
+    at the start of the run and again right before and after every shape: the
+    "% of peak" columns divide by the mean of the two probes around the shape,
+    so that a change of clock or of a neighbour's load over the run (a shared
+    VM) moves the numerator and the denominator together.
 Every product is checked element by element against numpy before it is timed.
 Single-threaded, thread CPU time, median of --trials; GOPS = 2*M*N*K / s.
 Shapes: large squares and the distinct GEMM shapes of the example models' conv
@@ -53,7 +56,8 @@ def main():
         sys.exit("error: the GEMM table is single-threaded (the vpdpbusd peak is one "
                  "core's); --threads is for int8_layers.py and int8_models.py")
 
-    peak = common.measure_peak(args)
+    peak_exe = common.build_peak(args)
+    peak = common.measure_peak(args, peak_exe)
     onednn = common.build_onednn(args)
     if onednn is None:
         common.log("oneDNN is missing (bench/setup-peers.sh --apt-only): no oneDNN column")
@@ -62,13 +66,15 @@ def main():
         directory = common.write_gemm(args.work / f"gemm_{m}x{n}x{k}", m, n, k)
         ours_exe = common.compile_ours(args, directory / "gemm.mlir", directory,
                                        "ours_gemm.c")
+        before = common.measure_peak(args, peak_exe)["gops_median"]
         ours = common.time_gemm(args, ours_exe, directory, m, n, k)
         theirs = common.time_gemm(args, onednn, directory, m, n, k) if onednn else None
-        row = [label, f"{m}x{n}x{k}", f"{ours['gops_median']:.2f}",
-               f"{100 * ours['gops_median'] / peak['gops_median']:.2f}%"]
+        here = 0.5 * (before + common.measure_peak(args, peak_exe)["gops_median"])
+        row = [label, f"{m}x{n}x{k}", f"{here:.0f}", f"{ours['gops_median']:.2f}",
+               f"{100 * ours['gops_median'] / here:.2f}%"]
         if theirs:
             row += [f"{theirs['gops_median']:.1f}",
-                    f"{100 * theirs['gops_median'] / peak['gops_median']:.1f}%",
+                    f"{100 * theirs['gops_median'] / here:.1f}%",
                     f"{ours['gops_median'] / theirs['gops_median']:.4f}"]
         else:
             row += ["n/a"] * 3
@@ -86,8 +92,10 @@ def main():
     print(f"quant-compile extra arguments: {tool}. One thread, thread CPU time, median of "
           f"{args.trials} trials of >= {args.min_ms} ms; every product checked "
           f"against numpy first.\n")
-    print(common.table(["shape", "MxNxK", "ours GOPS", "ours % of peak", "oneDNN GOPS",
-                        "oneDNN % of peak", "ours / oneDNN"], rows))
+    print("peak here: the mean of the probe's medians right before and after the "
+          "shape; the % columns are of it.\n")
+    print(common.table(["shape", "MxNxK", "peak here GOPS", "ours GOPS", "ours % of peak",
+                        "oneDNN GOPS", "oneDNN % of peak", "ours / oneDNN"], rows))
     return 0
 
 
