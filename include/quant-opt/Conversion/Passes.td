@@ -372,12 +372,14 @@ def UseRuntimeAllocatorPass
     takes its buffers back instead of having glibc return them to the kernel
     and fault them in again. `qnt-lower-to-llvm{caching-allocator=1}` (the
     default) runs it; the code then needs `libquant-opt-runtime.a` at link
-    time (quant-compile's header says so), and its results must be released
-    with `quantopt_rt_free`.
+    time (quant-compile's header says so; `mlir-runner` loads
+    `libquant-opt-runtime-shared.so` with `-shared-libs`), and its results
+    must be released with `quantopt_rt_free`.
 
-    It is an error if the module defines (not only declares) one of the
-    generic functions, declares it or the runtime name with another type
-    than the one above, or uses the runtime name for something else.
+    When the module has one of the generic functions, it is an error if it
+    defines it (instead of only declaring it) or declares it with another
+    type than the one below, or if the module declares the runtime's name
+    with another type or uses it for something else.
 
     ```mlir
     llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> !llvm.ptr

@@ -27,7 +27,8 @@
  *
  * Built as the static library libquant-opt-runtime.a (lib/ of the build),
  * which programs linking quant-compile'd objects link too; the JIT
- * (quant-run, calibration) resolves the symbols in-process.
+ * (quant-run, calibration) resolves the symbols in-process; mlir-runner
+ * loads libquant-opt-runtime-shared.so (-shared-libs).
  *
  *===----------------------------------------------------------------------===*/
 
