@@ -67,15 +67,20 @@ def setup(args):
     args.compile_args = list(args.tool_arg)
     if args.kernel_target:
         args.compile_args.insert(0, f"--kernel-target={args.kernel_target}")
+    # The code allocates its buffers with quant-opt's runtime (the caching
+    # allocator, lib/Runtime).
+    runtime = args.build / "lib" / "libquant-opt-runtime.a"
+    if not runtime.exists():
+        sys.exit(f"error: {runtime} is missing; build quant-opt first")
+    args.link_args, args.time_args = [f"-L{runtime.parent}", "-lquant-opt-runtime"], []
     # Multi-threaded code calls LLVM's OpenMP runtime (libomp-22-dev).
-    args.link_args, args.time_args = [], []
     if args.threads > 1:
         args.compile_args.insert(0, f"--num-threads={args.threads}")
         libdir = "/usr/lib/llvm-22/lib"
         if not os.path.exists(f"{libdir}/libomp.so"):
             sys.exit(f"error: --threads needs {libdir}/libomp.so (scripts/setup.sh "
                      "installs libomp-22-dev)")
-        args.link_args = [f"-L{libdir}", "-lomp", f"-Wl,-rpath,{libdir}"]
+        args.link_args += [f"-L{libdir}", "-lomp", f"-Wl,-rpath,{libdir}"]
         args.time_args = ["--wall"]
     return args
 

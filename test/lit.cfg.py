@@ -25,6 +25,13 @@ config.substitutions.append(
     ("%quantopt_plugin", os.path.join(quantopt_lib, "QuantOptPlugin" + config.llvm_shlib_ext)))
 config.substitutions.append(("%quantopt_src", config.quantopt_src_root))
 config.substitutions.append(("%quantopt_obj", config.quantopt_obj_root))
+# The runtime of quant-compile'd objects (the caching allocator,
+# libquant-opt-runtime.a in lib/ of the build), as link flags.
+config.substitutions.append(
+    ("%quantopt_runtime", f"-L{quantopt_lib} -lquant-opt-runtime"))
+config.substitutions.append(
+    ("%quantopt_shared_runtime",
+     os.path.join(quantopt_lib, "libquant-opt-runtime-shared" + config.llvm_shlib_ext)))
 config.substitutions.append(("%python", sys.executable))
 # The Python environment of scripts/setup.sh, with onnxruntime from PyPI: the
 # reference many tests compare against. Without it the suite cannot run.

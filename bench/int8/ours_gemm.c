@@ -1,7 +1,8 @@
 /* ours_gemm.c - times quant-opt's int8 GEMM, compiled ahead of time.
  *
  *   quant-compile gemm.mlir -o model.o --header model.h [tool args]
- *   cc -O2 -I. -Ibench/int8 bench/int8/ours_gemm.c model.o -o ours_gemm
+ *   cc -O2 -I. -Ibench/int8 bench/int8/ours_gemm.c model.o -Lbuild/lib
+ * -lquant-opt-runtime -o ours_gemm
  *   ./ours_gemm --dir DIR --m M --n N --k K [--trials N] [--min-ms MS]
  *
  * gemm.mlir (bench/int8_common.py writes it) is one qnt.matmul of a u8
@@ -29,7 +30,7 @@ static void run(void *context) {
   model_memref2_t result;
   _mlir_ciface_model(&result, (model_memref2_t *)context);
   if (result.allocated != (void *)0xdeadbeef)
-    free(result.allocated);
+    model_free(result.allocated);
 }
 
 int main(int argc, char **argv) {
@@ -58,7 +59,7 @@ int main(int argc, char **argv) {
       c[i * args.n + j] =
           (int32_t)base[i * result.strides[0] + j * result.strides[1]];
   if (result.allocated != (void *)0xdeadbeef)
-    free(result.allocated);
+    model_free(result.allocated);
   long mismatches = gemm_mismatches(kTool, c, expected, args.m, args.n);
 
   gemm_time(kTool, &args, run, &in, mismatches, "quant-opt");

@@ -1,7 +1,8 @@
 /* ours_model.c - times a quant-opt model compiled ahead of time on one batch.
  *
  *   quant-compile model.mlir -o model.o --header model.h [tool args]
- *   cc -O2 -I. -Ibench/int8 bench/int8/ours_model.c model.o -o ours_model
+ *   cc -O2 -I. -Ibench/int8 bench/int8/ours_model.c model.o -Lbuild/lib
+ * -lquant-opt-runtime -o ours_model
  *   ./ours_model --input x.bin --batch N [--output y.bin] [--trials N]
  *                [--min-ms MS] [--wall] [--json]
  *
@@ -42,7 +43,7 @@ static void call(out_t *result) { _mlir_ciface_model(result, &input); }
 static void release(out_t *result) {
   if (result->allocated != (void *)0xdeadbeef &&
       result->allocated != input.allocated)
-    free(result->allocated);
+    model_free(result->allocated);
 }
 
 static void usage(void) {

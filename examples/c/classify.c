@@ -2,7 +2,7 @@
  * quant-opt model.
  *
  *   quant-compile model.mlir -o model.o --header model.h
- *   cc -O2 -I. classify.c model.o -lm -o classify
+ *   cc -O2 -I. classify.c model.o -Lbuild/lib -lquant-opt-runtime -lm -o classify
  *   ./classify images labels [--limit N] [--output scores.npy]
  *
  * images: a uint8 .npy array N x 1 x 28 x 28 (scripts/fashion_mnist.py

@@ -14,6 +14,7 @@
 
 #include "quant-opt/Execution/JitModel.h"
 #include "quant-opt/Pipelines/Pipelines.h"
+#include "quant-opt/Runtime/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -172,6 +173,8 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
                      "which this build did not find: install libomp-22-dev "
                      "(scripts/setup.sh) and reconfigure");
   lowerOptions.vectorize = options.vectorize;
+  lowerOptions.cachingAllocator = options.cachingAllocator;
+  model->cachingAllocator = options.cachingAllocator;
   if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))
@@ -203,6 +206,20 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
+  // The caching allocator's functions, from the runtime linked into this
+  // library (not looked up in the process: nothing exports them).
+  if (options.cachingAllocator)
+    model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      auto add = [&](llvm::StringRef name, auto *function) {
+        symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                   llvm::JITSymbolFlags::Exported};
+      };
+      add("quantopt_rt_alloc", &quantopt_rt_alloc);
+      add("quantopt_rt_aligned_alloc", &quantopt_rt_aligned_alloc);
+      add("quantopt_rt_free", &quantopt_rt_free);
+      return symbols;
+    });
   // Generate the code now, not at the first call.
   if (auto fn = model->engine->lookupPacked("_mlir_ciface_" + model->entry);
       !fn)
@@ -322,7 +339,11 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
     results.push_back(std::move(result));
     words += Descriptor::wordsFor(rank);
   }
-  for (void *buffer : toFree)
-    std::free(buffer);
+  for (void *buffer : toFree) {
+    if (cachingAllocator)
+      quantopt_rt_free(buffer);
+    else
+      std::free(buffer);
+  }
   return results;
 }

@@ -14,6 +14,7 @@
 //           ──one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
 //   (num-threads > 1: parallel loops, qnt-parallelize-loops, OpenMP)
+//   (caching-allocator: buffers from lib/Runtime, qnt-use-runtime-allocator)
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,8 +78,13 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          // Before the arith conversion: it creates arith constants.
          "convert-vector-to-llvm,"
          "convert-arith-to-llvm,"
-         "convert-index-to-llvm,"
-         "finalize-memref-to-llvm{use-aligned-alloc=1},"
+         "convert-index-to-llvm," +
+         // The buffers: from the runtime's caching allocator, or malloc.
+         std::string(options.cachingAllocator
+                         ? "finalize-memref-to-llvm{use-aligned-alloc=1 "
+                           "use-generic-functions=1},"
+                           "qnt-use-runtime-allocator,"
+                         : "finalize-memref-to-llvm{use-aligned-alloc=1},") +
          "convert-cf-to-llvm,"
          "convert-func-to-llvm,"
          "convert-ub-to-llvm," +

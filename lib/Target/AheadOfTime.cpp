@@ -169,16 +169,36 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
         " * A quantized tensor is exchanged as its stored integers.\n"
         " *\n"
         " *\n";
+  // The runtime (lib/Runtime) of the caching allocator: this build's
+  // static library, or its one C file compiled for another target.
+  std::string runtime, runtimeWhat;
+  if (options.cachingAllocator) {
+    runtime = " -L" + std::string(QUANTOPT_RUNTIME_LIBRARY_DIR) +
+              " -lquant-opt-runtime";
+    runtimeWhat = " the quant-opt runtime,";
+  }
   if (options.numThreads > 1)
     os << " * The code runs on " << options.numThreads
-       << " OpenMP threads: link with the object file, libomp and libm:\n"
+       << " OpenMP threads: link with the object file," << runtimeWhat
+       << " libomp and libm:\n"
           " * cc app.c "
-       << name
-       << ".o -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib "
-          "-lm\n */\n";
+       << name << ".o" << runtime
+       << " -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib "
+          "-lm\n";
   else
-    os << " * Link with the object file and libm: cc app.c " << name
-       << ".o -lm\n */\n";
+    os << " * Link with the object file"
+       << (options.cachingAllocator ? ", the quant-opt runtime" : "")
+       << " and libm: cc app.c " << name << ".o" << runtime << " -lm\n";
+  if (options.cachingAllocator)
+    os << " * The model's buffers come from the quant-opt runtime's caching "
+          "allocator\n"
+          " * (libquant-opt-runtime.a; for another target compile "
+          "lib/Runtime/CachingAllocator.c\n"
+          " * with it): freed blocks are kept per thread for the next call, "
+          "at most\n"
+          " * QUANTOPT_RT_CACHE_LIMIT bytes in all (default 1 GiB); "
+          "quantopt_rt_trim() releases them.\n";
+  os << " */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
@@ -227,12 +247,24 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
   macros(outputs, "OUTPUT");
   os << "\n";
 
+  // Releasing results.
+  if (options.cachingAllocator)
+    os << "/* The quant-opt runtime (include/quant-opt/Runtime/Runtime.h). "
+          "*/\nvoid quantopt_rt_free(void *ptr);\n"
+          "void quantopt_rt_trim(void);\n\n";
+  os << "/* Frees a result buffer of the model (its allocated pointer), "
+        "allocated with\n * "
+     << (options.cachingAllocator ? "the runtime's quantopt_rt_aligned_alloc"
+                                  : "aligned_alloc")
+     << ". */\nstatic inline void " << name << "_free(void *allocated) {\n  "
+     << (options.cachingAllocator ? "quantopt_rt_free" : "free")
+     << "(allocated);\n}\n\n";
+
   // The entry point.
-  os << "/* The entry point: results first (allocated by the model with "
-        "malloc or\n * aligned_alloc; see "
-     << name
-     << "_run for freeing them), then the inputs. */\nvoid _mlir_ciface_"
-     << name << "(";
+  os << "/* The entry point: results first (allocated by the model; "
+        "release them with\n * "
+     << name << "_free, as " << name
+     << "_run does), then the inputs. */\nvoid _mlir_ciface_" << name << "(";
   if (outputs.size() > 1)
     os << name << "_results_t *results";
   else if (outputs.size() == 1)
@@ -335,7 +367,7 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
       os << " && " << d << ".allocated != (void *)input" << j;
     for (size_t j = 0; j < i; ++j)
       os << " && " << d << ".allocated != freed[" << j << "]";
-    os << ")\n    free(" << d << ".allocated);\n";
+    os << ")\n    " << name << "_free(" << d << ".allocated);\n";
     if (outputs.size() > 1)
       os << "  freed[" << i << "] = " << d << ".allocated;\n";
   }
@@ -462,6 +494,7 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
   // The lowering, with the int8 micro-kernels of the target's features.
   LowerToLLVMOptions lowerOptions;
   lowerOptions.vectorize = options.vectorize;
+  lowerOptions.cachingAllocator = options.cachingAllocator;
   const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
   std::string best =
       selectInt8KernelTarget(triple, [&](llvm::StringRef feature) {

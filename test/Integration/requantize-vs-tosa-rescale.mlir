@@ -9,7 +9,7 @@
 // RUN: quant-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor))" \
 // RUN:   | quant-opt --qnt-lower-to-llvm \
 // RUN:   | quant-opt --convert-vector-to-llvm --reconcile-unrealized-casts \
-// RUN:   | mlir-runner -e entry -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
+// RUN:   | mlir-runner -e entry -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%quantopt_shared_runtime \
 // RUN:   | FileCheck %s
 
 // CHECK-NOT: Mismatch

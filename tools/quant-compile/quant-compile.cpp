@@ -75,6 +75,13 @@ static cl::opt<bool> vectorize(
     cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
              "(qnt-vectorize; default true); false: scalar loops"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> cachingAllocator(
+    "caching-allocator",
+    cl::desc("Allocate the model's buffers with the quant-opt runtime's "
+             "caching allocator, which keeps freed blocks for the next call "
+             "(default true; link the program with libquant-opt-runtime.a, as "
+             "the header says); false: aligned_alloc and free"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> kernelTarget(
     "kernel-target",
     cl::desc("The int8 micro-kernels: host (default: the best the target's "
@@ -152,6 +159,7 @@ int main(int argc, char **argv) {
     return fail("--num-threads must be at least 1");
   options.numThreads = numThreads;
   options.vectorize = vectorize;
+  options.cachingAllocator = cachingAllocator;
   options.sourceName = llvm::sys::path::filename(modelPath).str();
   auto result = compileAheadOfTime(*module, options);
   if (!result)

@@ -75,6 +75,12 @@ static cl::opt<bool> vectorize(
     cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
              "(qnt-vectorize; default true); false: scalar loops"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> cachingAllocator(
+    "caching-allocator",
+    cl::desc("Allocate the model's buffers with the quant-opt runtime's "
+             "caching allocator, which keeps freed blocks for the next call "
+             "(default true); false: aligned_alloc and free"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> kernelTarget(
     "kernel-target",
     cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
@@ -147,6 +153,7 @@ int main(int argc, char **argv) {
     return fail("--num-threads must be at least 1");
   jitOptions.numThreads = numThreads;
   jitOptions.vectorize = vectorize;
+  jitOptions.cachingAllocator = cachingAllocator;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

@@ -356,6 +356,46 @@ def ConvertQntIntrinsicsToLLVMPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def UseRuntimeAllocatorPass
+    : Pass<"qnt-use-runtime-allocator", "::mlir::ModuleOp"> {
+  let summary = "Makes the generated code allocate its buffers with the "
+                "quant-opt runtime's caching allocator";
+  let description = [{
+    `finalize-memref-to-llvm{use-generic-functions=1}` allocates memrefs
+    with `_mlir_memref_to_llvm_alloc(i64)`, `_mlir_memref_to_llvm_aligned_alloc(i64, i64)`
+    (alignment, size) and frees them with `_mlir_memref_to_llvm_free(ptr)`,
+    names any other library may define as well. This pass renames these
+    declarations and their calls to the quant-opt runtime's
+    `quantopt_rt_alloc`, `quantopt_rt_aligned_alloc` and `quantopt_rt_free`
+    (lib/Runtime, include/quant-opt/Runtime/Runtime.h): per-thread caches
+    of freed blocks keyed by their exact size, so that a model called again
+    takes its buffers back instead of having glibc return them to the kernel
+    and fault them in again. `qnt-lower-to-llvm{caching-allocator=1}` (the
+    default) runs it; the code then needs `libquant-opt-runtime.a` at link
+    time (quant-compile's header says so; `mlir-runner` loads
+    `libquant-opt-runtime-shared.so` with `-shared-libs`), and its results
+    must be released with `quantopt_rt_free`.
+
+    When the module has one of the generic functions, it is an error if it
+    defines it (instead of only declaring it) or declares it with another
+    type than the one below, or if the module declares the runtime's name
+    with another type or uses it for something else.
+
+    ```mlir
+    llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> !llvm.ptr
+    llvm.func @_mlir_memref_to_llvm_free(!llvm.ptr)
+    %p = llvm.call @_mlir_memref_to_llvm_aligned_alloc(%a, %n) : (i64, i64) -> !llvm.ptr
+    llvm.call @_mlir_memref_to_llvm_free(%p) : (!llvm.ptr) -> ()
+    // becomes
+    llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> !llvm.ptr
+    llvm.func @quantopt_rt_free(!llvm.ptr)
+    %p = llvm.call @quantopt_rt_aligned_alloc(%a, %n) : (i64, i64) -> !llvm.ptr
+    llvm.call @quantopt_rt_free(%p) : (!llvm.ptr) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
   let summary = "Chooses the loops that run on several threads";
   let description = [{

@@ -51,6 +51,10 @@ struct JitOptions {
   unsigned numThreads = 1;
   /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
   bool vectorize = true;
+  /// Buffers from the runtime's caching allocator (the pipeline's
+  /// `caching-allocator` option); the engine resolves quantopt_rt_* to the
+  /// runtime linked into this library.
+  bool cachingAllocator = true;
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public
@@ -84,6 +88,8 @@ private:
   std::string entry;
   llvm::SmallVector<TensorSignature> inputSignature, outputSignature;
   double compileTime = 0;
+  /// Results are freed with quantopt_rt_free (caching allocator) or free.
+  bool cachingAllocator = true;
 };
 
 } // namespace quantopt

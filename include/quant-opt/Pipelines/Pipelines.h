@@ -45,6 +45,16 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "max pools on tensors (qnt-vectorize); false: the "
                      "scalar loops of convert-linalg-to-loops"),
       llvm::cl::init(true)};
+  Option<bool> cachingAllocator{
+      *this, "caching-allocator",
+      llvm::cl::desc("Allocate the buffers with the quant-opt runtime's "
+                     "caching allocator (qnt-use-runtime-allocator; "
+                     "quantopt_rt_aligned_alloc/free, lib/Runtime), which "
+                     "keeps freed blocks for the next call of the same "
+                     "size; the code then needs libquant-opt-runtime.a and "
+                     "its results are freed with quantopt_rt_free. false: "
+                     "aligned_alloc and free"),
+      llvm::cl::init(true)};
 };
 
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing

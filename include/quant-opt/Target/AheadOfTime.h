@@ -45,6 +45,9 @@ struct AotOptions {
   unsigned numThreads = 1;
   /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
   bool vectorize = true;
+  /// Buffers from the runtime's caching allocator (the pipeline's
+  /// `caching-allocator` option): the program links libquant-opt-runtime.a.
+  bool cachingAllocator = true;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };

@@ -68,7 +68,7 @@ def main():
     emit("// RUN: quant-opt %s --pass-pipeline=\"builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale=true},tosa-to-tensor))\" \\")
     emit("// RUN:   | quant-opt --qnt-lower-to-llvm \\")
     emit("// RUN:   | quant-opt --convert-vector-to-llvm --reconcile-unrealized-casts \\")
-    emit("// RUN:   | mlir-runner -e entry -entry-point-result=void -shared-libs=%mlir_c_runner_utils \\")
+    emit("// RUN:   | mlir-runner -e entry -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%quantopt_shared_runtime \\")
     emit("// RUN:   | FileCheck %s")
     emit("")
     emit("// CHECK-NOT: Mismatch")
