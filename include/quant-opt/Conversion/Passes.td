@@ -554,7 +554,10 @@ def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
       tile is vectorized by `linalg::vectorize` (masked for the last,
       partial tile). The upstream vector patterns then make the transfers
       1-D (mask lowering, permutation maps as broadcasts, unit dims
-      dropped).
+      dropped). An input that broadcasts a unit dim through a constant 0
+      in its map (`(d0, d1, d2) -> (d0, d1, 0)` on a `?x17x1` tensor: a
+      layer norm's row statistics) is first read as a rank-reduced
+      `tensor.extract_slice` through the map without that result.
     - Window reductions: the `(n, c, kh, kw, oh, ow)` generic of a
       depthwise convolution or a max pool (input map
       `(n, c, oh * sh + kh * dh, ow * sw + kw * dw)`, a second operand
@@ -566,9 +569,19 @@ def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
       read once and every s-th element picked by `vector.shuffle`) and the
       broadcast weight, and the tile is written once.
 
+    - Inner-parallel reductions: a generic with reduction loops whose
+      innermost loop is parallel, static and at most 4 x `vector-size`
+      long, indexing the output's last dim (the attention's matmuls of two
+      activations, `(b, h, i, k, j)`; a mean over tokens). Per point of the
+      outer parallel loops, one accumulator vector along the innermost
+      loop; the reduction loops run in their order, the body applied to it,
+      to rows of the operands indexed by that loop (in their last dim) and
+      to broadcast scalars of the others.
+
     Each lane computes the ops of the scalar body in the scalar order: the
     results are bit for bit those of the scalar loops. Other ops
-    (reductions such as softmax or global pools, gathers with
+    (reductions along the innermost loop such as softmax's or a layer
+    norm's row sums, gathers with
     `tensor.extract` or `linalg.index`, dynamic innermost dims) are left
     alone.
 
