@@ -136,6 +136,7 @@ LogicalResult mlir::quantopt::vectorize::vectorizeInnerParallelReduction(
         });
     return loop.getResult(0);
   };
+  linalg::FillOp fill;
   // The outer parallel loops (independent: marked qnt.parallel), each
   // writing one output row.
   AffineMap outMap = op.getMatchingIndexingMap(&op.getDpsInitsMutable()[0]);
@@ -144,10 +145,18 @@ LogicalResult mlir::quantopt::vectorize::vectorizeInnerParallelReduction(
     while (d < n - 1 && iterators[d] != utils::IteratorType::parallel)
       ++d;
     if (d == n - 1) {
-      Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(outType));
-      Value acc = vector::TransferReadOp::create(
-          b, loc, VectorType::get({lanes}, outType), out, indicesOf(outMap),
-          pad, ArrayRef<bool>{true});
+      // The row's start: the fill value, or the row of the output, read
+      // from `dest` before this point writes it (rows are disjoint), so
+      // that bufferization needs no copy of the output.
+      Value acc;
+      if (fill) {
+        acc = asVector(b, loc, fill.getInputs()[0], lanes);
+      } else {
+        Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(outType));
+        acc = vector::TransferReadOp::create(
+            b, loc, VectorType::get({lanes}, outType), dest, indicesOf(outMap),
+            pad, ArrayRef<bool>{true});
+      }
       acc = reduce(b, 0, acc);
       return vector::TransferWriteOp::create(
                  b, loc, acc, dest, indicesOf(outMap), ArrayRef<bool>{true})
@@ -162,6 +171,14 @@ LogicalResult mlir::quantopt::vectorize::vectorizeInnerParallelReduction(
     loop->setAttr("qnt.parallel", b.getUnitAttr());
     return loop.getResult(0);
   };
+  // A linalg.fill output is not materialized: the accumulators start from
+  // its value and the rows are written into its destination.
+  fill = out.getDefiningOp<linalg::FillOp>();
+  if (fill && !isa<VectorType>(fill.getInputs()[0].getType()) &&
+      fill.getInputs()[0].getType() == outType)
+    out = fill.getDpsInits()[0];
+  else
+    fill = nullptr;
   Value result = rows(rewriter, 0, out);
   rewriter.replaceOp(op, result);
   return success();

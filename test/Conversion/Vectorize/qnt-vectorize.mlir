@@ -319,6 +319,39 @@ func.func @scores(%x: tensor<?x4x17x16xi8>, %y: tensor<?x4x16x17xi32>, %init: te
 
 // -----
 
+/// [Family: inner-parallel reduction] A mean over tokens whose output is a
+/// linalg.fill of 0.0: the accumulator starts from the fill value (no read
+/// of the filled tensor, the fill is gone), and float adds keep the scalar
+/// order (t ascending) in every lane.
+
+#in = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @token_sum
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<64xf32>
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[DEST:.*]] = %{{.*}}) -> (tensor<?x64xf32>)
+// CHECK: scf.for %[[T:.*]] = %c0 to %c16 step %c1 iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<64xf32>)
+// CHECK: %[[X:.*]] = vector.transfer_read %{{.*}}[%[[N]], %[[T]], %c0], %{{.*}} {in_bounds = [true]} : tensor<?x16x64xf32>, vector<64xf32>
+// CHECK: arith.addf %[[X]], %[[ACC]] : vector<64xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[DEST]][%[[N]], %c0] {in_bounds = [true]} : vector<64xf32>, tensor<?x64xf32>
+// CHECK: return
+func.func @token_sum(%x: tensor<?x16x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x16x64xf32>
+  %e = tensor.empty(%n) : tensor<?x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x64xf32>) -> tensor<?x64xf32>
+  %r = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : tensor<?x16x64xf32>) outs(%f : tensor<?x64xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// -----
+
 /// Left alone: a reduction along the innermost loop (a row sum: its
 /// adds would have to be reassociated or the rows gathered).
 
