@@ -54,9 +54,10 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "qnt-check-no-quantized,"
          "func.func(convert-qnt-to-linalg),"
          "canonicalize,"
-         "func.func(linalg-fuse-elementwise-ops)," +
+         "func.func(qnt-fuse-elementwise)," +
          std::string(options.vectorize
-                         ? "func.func(qnt-vectorize),canonicalize,"
+                         ? "func.func(qnt-tabulate-elementwise),"
+                           "func.func(qnt-vectorize),canonicalize,"
                          : "") +
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"

@@ -479,6 +479,115 @@ def InlineAllocaScopesPass : Pass<"qnt-inline-alloca-scopes"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def FuseElementwisePass : Pass<"qnt-fuse-elementwise"> {
+  let summary = "Fuses element-wise linalg ops into their consumers unless "
+                "the fusion would recompute them";
+  let description = [{
+    The producer/consumer fusion of upstream `linalg-fuse-elementwise-ops`
+    (with its reshape folding by expansion, its canonicalizations and its
+    constant folding), part of `qnt-lower-to-llvm` in its place. Its
+    control function refuses a fusion that would compute a producer's
+    elements more than once: the consumer must read the fused operand
+    through a permutation of its loops, unless the producer only copies an
+    input (a broadcast or a transposition: recomputing it is a load). As
+    upstream, the producer must have one use.
+
+    Upstream fuses the softmax's division and requantization into the
+    attention's `softmax x V` matmul: the matmul reads that operand through
+    `(b, h, i, k)`, without its output column `j`, so the division, the
+    rounding and the clamps ran once per multiply-accumulate (16 times per
+    element for heads of 16). Here the softmax result is materialized once
+    and the matmul reads it. The computed values are the same: only where
+    they are computed changes.
+
+    Kept apart (the consumer's map of `%p` is `(d0, d1, d3)`, not a
+    permutation of its four loops):
+
+    ```mlir
+    %p = linalg.generic {indexing_maps = [#id3, #id3],
+                         iterator_types = ["parallel", "parallel", "parallel"]}
+        ins(%x : tensor<4x17x17xf32>) outs(%e : tensor<4x17x17xi8>) {...}
+    %mm = linalg.generic {indexing_maps = [#lhs, #rhs, #out],
+                          iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+        ins(%p, %v : tensor<4x17x17xi8>, tensor<4x17x16xi8>)
+        outs(%acc : tensor<4x17x16xi32>) {...}
+    ```
+
+    Fused as upstream does: a consumer reading `%p` through the identity (or
+    any permutation), such as the sums of a layer norm.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def TabulateElementwisePass
+    : Pass<"qnt-tabulate-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Computes element-wise ops of one 8-bit input that call "
+                "expensive math functions as 256-entry tables at run time";
+  let description = [{
+    An element-wise `linalg.generic` (every loop parallel, no
+    `linalg.index`) whose only input is an 8-bit tensor, whose body does
+    not read the output, consists of pure ops without regions and calls a
+    math function that is not one instruction (anything of the `math`
+    dialect but `roundeven`, `round`, `floor`, `ceil`, `trunc`, `absf`,
+    `absi`, `copysign`, `fma` and `sqrt`: e.g. `erf`, `exp`, `tanh`,
+    which become a libm call per element, or per lane of a vector), on
+    more than `min-elements` elements (a dynamic dim counts as more), takes
+    at most 256 distinct inputs. The pass computes the op's body at run
+    time on the 256 bit patterns (a 1-D `linalg.generic` over a constant
+    `tensor<256xi8>` holding 0, 1, ..., 255, with a clone of the body) and
+    replaces the body by a `tensor.extract` from that table at the input's
+    unsigned value. The entries come from the same ops on the same inputs,
+    so the results are bit for bit those of the op. Part of
+    `qnt-lower-to-llvm` before `qnt-vectorize` (with `vectorize=false`
+    neither runs), for the quantized GELU (`erf`).
+
+    Before:
+
+    ```mlir
+    %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = [...]}
+        ins(%x : tensor<?x17x128xi8>) outs(%e : tensor<?x17x128xi8>) {
+    ^bb0(%in: i8, %out: i8):
+      ... %f = math.erf %s : f32 ...
+      linalg.yield %q : i8
+    } -> tensor<?x17x128xi8>
+    ```
+
+    After:
+
+    ```mlir
+    %keys = arith.constant dense<[0, 1, 2, ..., -1]> : tensor<256xi8>
+    %table = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+        ins(%keys : tensor<256xi8>) outs(%t : tensor<256xi8>) {
+    ^bb0(%in: i8, %out: i8):
+      ... %f = math.erf %s : f32 ...       // the op's body
+      linalg.yield %q : i8
+    } -> tensor<256xi8>
+    %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = [...]}
+        ins(%x : tensor<?x17x128xi8>) outs(%e : tensor<?x17x128xi8>) {
+    ^bb0(%in: i8, %out: i8):
+      %w = arith.extui %in : i8 to i32
+      %i = arith.index_castui %w : i32 to index
+      %v = tensor.extract %table[%i] : tensor<256xi8>
+      linalg.yield %v : i8
+    } -> tensor<?x17x128xi8>
+    ```
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", "256",
+           "Tabulate only ops of more elements than this (at least 0)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Vectorizes the element-wise linalg.generic ops and the "
                 "window reductions (depthwise conv, max pool) on tensors";
@@ -498,7 +607,10 @@ def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
       tile is vectorized by `linalg::vectorize` (masked for the last,
       partial tile). The upstream vector patterns then make the transfers
       1-D (mask lowering, permutation maps as broadcasts, unit dims
-      dropped).
+      dropped). An input that broadcasts a unit dim through a constant 0
+      in its map (`(d0, d1, d2) -> (d0, d1, 0)` on a `?x17x1` tensor: a
+      layer norm's row statistics) is first read as a rank-reduced
+      `tensor.extract_slice` through the map without that result.
     - Window reductions: the `(n, c, kh, kw, oh, ow)` generic of a
       depthwise convolution or a max pool (input map
       `(n, c, oh * sh + kh * dh, ow * sw + kw * dw)`, a second operand
@@ -510,9 +622,19 @@ def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
       read once and every s-th element picked by `vector.shuffle`) and the
       broadcast weight, and the tile is written once.
 
+    - Inner-parallel reductions: a generic with reduction loops whose
+      innermost loop is parallel, static and at most 4 x `vector-size`
+      long, indexing the output's last dim (the attention's matmuls of two
+      activations, `(b, h, i, k, j)`; a mean over tokens). Per point of the
+      outer parallel loops, one accumulator vector along the innermost
+      loop; the reduction loops run in their order, the body applied to it,
+      to rows of the operands indexed by that loop (in their last dim) and
+      to broadcast scalars of the others.
+
     Each lane computes the ops of the scalar body in the scalar order: the
     results are bit for bit those of the scalar loops. Other ops
-    (reductions such as softmax or global pools, gathers with
+    (reductions along the innermost loop such as softmax's or a layer
+    norm's row sums, gathers with
     `tensor.extract` or `linalg.index`, dynamic innermost dims) are left
     alone.
 

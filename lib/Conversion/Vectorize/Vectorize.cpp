@@ -22,12 +22,17 @@
 //                  the scalar code's order (kh, then kw); a strided window
 //                  reads the covering row segment and picks every s-th
 //                  element with vector.shuffle
+//   inner-parallel reductions (InnerParallelReduction.cpp): one accumulator
+//                  vector along an innermost parallel loop, the reduction
+//                  loops in their order (matmuls of two activations)
 //
 // Every lane computes the scalar body's ops in the scalar order, so the
 // results are bit for bit those of the scalar loops (no reassociation, no
 // fast-math flags).
 //
 //===----------------------------------------------------------------------===//
+
+#include "VectorizeUtils.h"
 
 #include "quant-opt/Conversion/Passes.h"
 
@@ -47,16 +52,13 @@ namespace mlir::quantopt {
 } // namespace mlir::quantopt
 
 using namespace mlir;
-
-namespace {
+using namespace mlir::quantopt::vectorize;
 
 //===----------------------------------------------------------------------===//
 // Utility functions
 //===----------------------------------------------------------------------===//
 
-/// True if every op of the body (but the yield) computes lane by lane: an
-/// element-wise op without regions, or a constant.
-bool hasElementwiseBody(linalg::GenericOp op) {
+bool mlir::quantopt::vectorize::hasElementwiseBody(linalg::GenericOp op) {
   for (Operation &inner : op.getBody()->without_terminator()) {
     if (isa<arith::ConstantOp>(inner))
       continue;
@@ -71,7 +73,8 @@ bool hasElementwiseBody(linalg::GenericOp op) {
 
 /// `value` as a vector of `lanes` elements: itself if it is one, else
 /// broadcast.
-Value asVector(OpBuilder &b, Location loc, Value value, int64_t lanes) {
+Value mlir::quantopt::vectorize::asVector(OpBuilder &b, Location loc,
+                                          Value value, int64_t lanes) {
   if (isa<VectorType>(value.getType()))
     return value;
   return vector::BroadcastOp::create(
@@ -81,9 +84,10 @@ Value asVector(OpBuilder &b, Location loc, Value value, int64_t lanes) {
 /// Clones the body of `op` lane-wise: block argument i is `args[i]` (a
 /// vector of `lanes`, or a scalar that is broadcast when used with
 /// vectors). Returns the yielded values.
-SmallVector<Value> cloneBodyOnVectors(OpBuilder &b, Location loc,
-                                      linalg::GenericOp op, ValueRange args,
-                                      int64_t lanes) {
+SmallVector<Value>
+mlir::quantopt::vectorize::cloneBodyOnVectors(OpBuilder &b, Location loc,
+                                              linalg::GenericOp op,
+                                              ValueRange args, int64_t lanes) {
   IRMapping map;
   Block *body = op.getBody();
   map.map(body->getArguments(), args);
@@ -111,6 +115,12 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &b, Location loc,
     yielded.push_back(asVector(b, loc, map.lookupOrDefault(v), lanes));
   return yielded;
 }
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Utility functions
+//===----------------------------------------------------------------------===//
 
 /// The coefficients c_i of `expr` if it is sum_i c_i * d_i over `numDims`
 /// dims (linear, no constant term); none otherwise.
@@ -150,6 +160,62 @@ std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
 //===----------------------------------------------------------------------===//
 // Element-wise ops: collapse, tile, linalg::vectorize
 //===----------------------------------------------------------------------===//
+
+/// Rewrites the inputs of an all-parallel `op` that broadcast a unit dim
+/// through a constant 0 in their map (`(d0, d1, d2) -> (d0, d1, 0)` on a
+/// `?x17x1` tensor: a layer norm's row statistics, `(0, d1, d2)`: a
+/// position embedding) as rank-reduced slices read through the map without
+/// those results, so that the maps are projected permutations. Returns the
+/// new op, or `op` if no input does.
+linalg::GenericOp dropUnitBroadcastDims(RewriterBase &rewriter,
+                                        linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return op;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<Value> inputs(op.getDpsInputs());
+  bool changed = false;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    AffineMap map = maps[i];
+    if (!type || map.getNumResults() != type.getRank())
+      continue;
+    SmallVector<int64_t> drop;
+    for (auto [r, expr] : llvm::enumerate(map.getResults()))
+      if (auto c = dyn_cast<AffineConstantExpr>(expr);
+          c && c.getValue() == 0 && type.getDimSize(r) == 1)
+        drop.push_back(r);
+    if (drop.empty())
+      continue;
+    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> exprs;
+    for (int64_t r = 0; r < type.getRank(); ++r)
+      if (!llvm::is_contained(drop, r)) {
+        shape.push_back(type.getDimSize(r));
+        exprs.push_back(map.getResult(r));
+      }
+    auto sliceType = RankedTensorType::get(shape, type.getElementType());
+    inputs[i] = tensor::ExtractSliceOp::create(rewriter, loc, sliceType, input,
+                                               offsets, sizes, strides);
+    maps[i] = AffineMap::get(map.getNumDims(), 0, exprs, op.getContext());
+    changed = true;
+  }
+  if (!changed)
+    return op;
+  auto generic = linalg::GenericOp::create(rewriter, loc, op.getResultTypes(),
+                                           inputs, op.getDpsInits(), maps,
+                                           op.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(op.getRegion(), generic.getRegion(),
+                              generic.getRegion().begin());
+  rewriter.replaceOp(op, generic.getResults());
+  return generic;
+}
 
 bool isElementwiseCandidate(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
@@ -542,11 +608,25 @@ struct VectorizePass : public quantopt::impl::VectorizePassBase<VectorizePass> {
     for (auto [op, w] : windows)
       if (failed(vectorizeWindow(rewriter, op, w, vectorSize)))
         return signalPassFailure();
-    SmallVector<linalg::GenericOp> elementwise;
+    // Reductions along an innermost parallel loop (matmuls of two
+    // activations, means over tokens).
+    SmallVector<linalg::GenericOp> reductions;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (isElementwiseCandidate(op))
-        elementwise.push_back(op);
+      if (isInnerParallelReduction(op, 4 * vectorSize))
+        reductions.push_back(op);
     });
+    for (linalg::GenericOp op : reductions)
+      if (failed(vectorizeInnerParallelReduction(rewriter, op)))
+        return signalPassFailure();
+    SmallVector<linalg::GenericOp> generics, elementwise;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (hasElementwiseBody(op))
+        generics.push_back(op);
+    });
+    for (linalg::GenericOp op : generics)
+      if (linalg::GenericOp normalized = dropUnitBroadcastDims(rewriter, op);
+          isElementwiseCandidate(normalized))
+        elementwise.push_back(normalized);
     // A failure leaves the op as it was (the scalar loops).
     for (linalg::GenericOp op : elementwise)
       (void)vectorizeElementwise(rewriter, op, vectorSize);

@@ -240,3 +240,133 @@ func.func @negative_reduction_and_gather(%x: tensor<2x4x7x7xf32>, %t: tensor<64x
   } -> tensor<2x4xf32>
   return %s, %g : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+/// [Family: element-wise] A layer norm's normalization: the row statistics
+/// (`?x17x1`) and a position embedding (`1x17x64`) broadcast their unit
+/// dims through a constant 0 in their maps. They are read as rank-reduced
+/// slices through projected permutations, and the op is vectorized.
+
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#row = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#pos = affine_map<(d0, d1, d2) -> (0, d1, d2)>
+// CHECK-LABEL: func.func @unit_broadcast
+// CHECK-DAG: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 17, 1] [1, 1, 1] : tensor<?x17x1xf32> to tensor<?x17xf32>
+// CHECK-DAG: tensor.extract_slice %{{.*}}[0, 0, 0] [1, 17, 64] [1, 1, 1] : tensor<1x17x64xf32> to tensor<17x64xf32>
+// CHECK: scf.for
+// CHECK: arith.subf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @unit_broadcast(%x: tensor<?x17x64xf32>, %mean: tensor<?x17x1xf32>, %pos: tensor<1x17x64xf32>) -> tensor<?x17x64xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x17x64xf32>
+  %e = tensor.empty(%n) : tensor<?x17x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #pos, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %mean, %pos : tensor<?x17x64xf32>, tensor<?x17x1xf32>, tensor<1x17x64xf32>) outs(%e : tensor<?x17x64xf32>) {
+  ^bb0(%a: f32, %m: f32, %p: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %s = arith.addf %d, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x17x64xf32>
+  return %r : tensor<?x17x64xf32>
+}
+
+// -----
+
+/// [Family: inner-parallel reduction] The attention's scores, a matmul of
+/// two activations with its output column j innermost: per (b, h, i), one
+/// accumulator of 17 lanes, the k loop adding the broadcast element of x
+/// times a row of y, as the scalar loops do per output element.
+
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#y = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-LABEL: func.func @scores
+// CHECK: scf.for %[[B:.*]] = %c0 to %{{.*}} step %c1
+// CHECK: scf.for %[[H:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[I:.*]] = %c0 to %c17 step %c1
+// CHECK: %[[ACC0:.*]] = vector.transfer_read %{{.*}}[%[[B]], %[[H]], %[[I]], %c0], %{{.*}} {in_bounds = [true]} : tensor<?x4x17x17xi32>, vector<17xi32>
+// CHECK: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%[[ACC:.*]] = %[[ACC0]]) -> (vector<17xi32>)
+// CHECK: %[[X:.*]] = tensor.extract %{{.*}}[%[[B]], %[[H]], %[[I]], %[[K]]] : tensor<?x4x17x16xi8>
+// CHECK: %[[Y:.*]] = vector.transfer_read %{{.*}}[%[[B]], %[[H]], %[[K]], %c0], %{{.*}} {in_bounds = [true]} : tensor<?x4x16x17xi32>, vector<17xi32>
+// CHECK: %[[XW:.*]] = arith.extui %[[X]] : i8 to i32
+// CHECK: %[[XS:.*]] = arith.subi %[[XW]], %{{.*}} : i32
+// CHECK: %[[XV:.*]] = vector.broadcast %[[XS]] : i32 to vector<17xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[XV]], %[[Y]] : vector<17xi32>
+// CHECK: %[[S:.*]] = arith.addi %[[ACC]], %[[P]] : vector<17xi32>
+// CHECK: scf.yield %[[S]] : vector<17xi32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%[[B]], %[[H]], %[[I]], %c0] {in_bounds = [true]} : vector<17xi32>, tensor<?x4x17x17xi32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// L8-LABEL: func.func @scores
+// L8: vector<17xi32>
+// L8-LABEL: func.func @row_sum
+func.func @scores(%x: tensor<?x4x17x16xi8>, %y: tensor<?x4x16x17xi32>, %init: tensor<?x4x17x17xi32>) -> tensor<?x4x17x17xi32> {
+  %zp = arith.constant 130 : i32
+  %r = linalg.generic {indexing_maps = [#x, #y, #o], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %y : tensor<?x4x17x16xi8>, tensor<?x4x16x17xi32>) outs(%init : tensor<?x4x17x17xi32>) {
+  ^bb0(%a: i8, %b: i32, %acc: i32):
+    %w = arith.extui %a : i8 to i32
+    %s = arith.subi %w, %zp : i32
+    %m = arith.muli %s, %b : i32
+    %t = arith.addi %acc, %m : i32
+    linalg.yield %t : i32
+  } -> tensor<?x4x17x17xi32>
+  return %r : tensor<?x4x17x17xi32>
+}
+
+// -----
+
+/// [Family: inner-parallel reduction] A mean over tokens whose output is a
+/// linalg.fill of 0.0: the accumulator starts from the fill value (no read
+/// of the filled tensor, the fill is gone), and float adds keep the scalar
+/// order (t ascending) in every lane.
+
+#in = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @token_sum
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<64xf32>
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[DEST:.*]] = %{{.*}}) -> (tensor<?x64xf32>)
+// CHECK: scf.for %[[T:.*]] = %c0 to %c16 step %c1 iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<64xf32>)
+// CHECK: %[[X:.*]] = vector.transfer_read %{{.*}}[%[[N]], %[[T]], %c0], %{{.*}} {in_bounds = [true]} : tensor<?x16x64xf32>, vector<64xf32>
+// CHECK: arith.addf %[[X]], %[[ACC]] : vector<64xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[DEST]][%[[N]], %c0] {in_bounds = [true]} : vector<64xf32>, tensor<?x64xf32>
+// CHECK: return
+func.func @token_sum(%x: tensor<?x16x64xf32>) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x16x64xf32>
+  %e = tensor.empty(%n) : tensor<?x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x64xf32>) -> tensor<?x64xf32>
+  %r = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : tensor<?x16x64xf32>) outs(%f : tensor<?x64xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// -----
+
+/// Left alone: a reduction along the innermost loop (a row sum: its
+/// adds would have to be reassociated or the rows gathered).
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @row_sum
+// CHECK: linalg.generic
+// CHECK-NOT: vector
+// CHECK: return
+func.func @row_sum(%x: tensor<?x64xf32>, %init: tensor<?xf32>) -> tensor<?xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<?x64xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
