@@ -4,7 +4,7 @@
 // RUN: quant-opt %s --qnt-lower-to-llvm=num-threads=2 | FileCheck %s --implicit-check-not=@malloc --implicit-check-not=@aligned_alloc --implicit-check-not=@free --implicit-check-not=_mlir_memref_to_llvm
 // RUN: quant-opt %s --qnt-lower-to-llvm=caching-allocator=false | FileCheck %s --check-prefix=MALLOC --implicit-check-not=quantopt_rt
 
-// CHECK-DAG: llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> (!llvm.ptr {llvm.noalias})
 // CHECK-DAG: llvm.func @quantopt_rt_free(!llvm.ptr)
 // CHECK: llvm.func @model(
 // CHECK: llvm.call @quantopt_rt_aligned_alloc(

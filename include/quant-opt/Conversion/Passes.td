@@ -374,7 +374,10 @@ def UseRuntimeAllocatorPass
     default) runs it; the code then needs `libquant-opt-runtime.a` at link
     time (quant-compile's header says so; `mlir-runner` loads
     `libquant-opt-runtime-shared.so` with `-shared-libs`), and its results
-    must be released with `quantopt_rt_free`.
+    must be released with `quantopt_rt_free`. The allocation functions'
+    results are marked `llvm.noalias`, as LLVM knows of `aligned_alloc` by
+    its name: without it, alias analysis cannot tell a new buffer from the
+    others and the code around it is optimized less.
 
     When the module has one of the generic functions, it is an error if it
     defines it (instead of only declaring it) or declares it with another
@@ -387,7 +390,7 @@ def UseRuntimeAllocatorPass
     %p = llvm.call @_mlir_memref_to_llvm_aligned_alloc(%a, %n) : (i64, i64) -> !llvm.ptr
     llvm.call @_mlir_memref_to_llvm_free(%p) : (!llvm.ptr) -> ()
     // becomes
-    llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> !llvm.ptr
+    llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> (!llvm.ptr {llvm.noalias})
     llvm.func @quantopt_rt_free(!llvm.ptr)
     %p = llvm.call @quantopt_rt_aligned_alloc(%a, %n) : (i64, i64) -> !llvm.ptr
     llvm.call @quantopt_rt_free(%p) : (!llvm.ptr) -> ()

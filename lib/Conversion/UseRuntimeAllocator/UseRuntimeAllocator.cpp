@@ -82,6 +82,14 @@ struct UseRuntimeAllocatorPass
       if (target)
         symbols.erase(func);
     }
+    // What LLVM knows of aligned_alloc by its name and loses with ours: a
+    // new block aliases nothing (without it, alias analysis keeps loads
+    // and stores of different buffers in order and vectorizes less).
+    for (const Rename &rename : renames)
+      if (auto func = symbols.lookup<LLVM::LLVMFuncOp>(rename.to))
+        if (!isa<LLVM::LLVMVoidType>(func.getFunctionType().getReturnType()))
+          func.setResultAttr(0, LLVM::LLVMDialect::getNoAliasAttrName(),
+                             UnitAttr::get(ctx));
   }
 };
 } // namespace

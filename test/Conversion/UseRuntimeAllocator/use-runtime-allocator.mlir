@@ -4,8 +4,8 @@
 // become the runtime's, declarations and calls; other functions stay.
 
 // CHECK-LABEL: module @renamed
-// CHECK-DAG: llvm.func @quantopt_rt_alloc(i64) -> !llvm.ptr
-// CHECK-DAG: llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @quantopt_rt_alloc(i64) -> (!llvm.ptr {llvm.noalias})
+// CHECK-DAG: llvm.func @quantopt_rt_aligned_alloc(i64, i64) -> (!llvm.ptr {llvm.noalias})
 // CHECK-DAG: llvm.func @quantopt_rt_free(!llvm.ptr)
 // CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
 // CHECK: llvm.func @f(%[[N:.*]]: i64)
