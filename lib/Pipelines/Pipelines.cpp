@@ -55,7 +55,7 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "canonicalize,"
          "func.func(linalg-fuse-elementwise-ops)," +
          std::string(options.vectorize
-                         ? "func.func(qnt-vectorize),canonicalize,"
+                         ? "func.func(qnt-vectorize-float-conv,qnt-vectorize),canonicalize,"
                          : "") +
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"

@@ -1,0 +1,370 @@
+//===- FloatConv.cpp - register-blocked float convolutions ------*- C++ -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// qnt-vectorize-float-conv: SIMD code, on tensors, for the float
+// convolutions of convert-qnt-to-linalg (groups == 1): the
+// (n, f, c, kh, kw, oh, ow) linalg.generic whose body is
+// out + in * weight. The scalar loops re-read and re-write the whole output
+// plane once per (c, kh, kw); here the output is computed in tiles of
+// `filter-block` output channels x `vector-size` output columns of one
+// output row, the accumulators kept in registers:
+//
+//   for n, for f-block (both qnt.parallel), for oh, for ow-tile:
+//     acc[i] = out[n, f + i, oh, ow : ow + L]          (the bias)
+//     for c:                                           (scf.for)
+//       for kh, kw:                                    (unrolled)
+//         x = input[n, c, oh*sh + kh*dh, ow*sw + kw*dw : ...]  (shuffled
+//                                                     when sw > 1)
+//         acc[i] = acc[i] + x * weight[f + i, c, kh, kw]   for every i
+//     out[n, f + i, oh, ow : ow + L] = acc[i]
+//
+// Every lane is one output element, and it adds the products in the scalar
+// loops' order (c, then kh, then kw) with the scalar body's ops (a mulf,
+// then an addf; no fast-math flags, no FMA): the results are bit for bit
+// those of the scalar loops. The last, narrower tiles of filters and of
+// columns are emitted with fewer accumulators and shorter vectors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quant-opt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::quantopt {
+#define GEN_PASS_DEF_VECTORIZEFLOATCONVPASS
+#include "quant-opt/Conversion/Passes.h.inc"
+} // namespace mlir::quantopt
+
+using namespace mlir;
+
+namespace {
+
+/// A (n, f, c, kh, kw, oh, ow) float convolution.
+struct Conv {
+  int64_t filters, channels, kh, kw, rows, cols;
+  int64_t strideH, strideW, dilationH, dilationW;
+};
+
+/// `s * d[out] + l * d[tap]` with s >= 1 and l >= 0 over the 7 loop dims:
+/// {s, l}, or none if `expr` has another form.
+std::optional<std::pair<int64_t, int64_t>>
+matchWindowIndex(AffineExpr expr, unsigned out, unsigned tap) {
+  MLIRContext *ctx = expr.getContext();
+  auto evaluate = [&](unsigned d) -> std::optional<int64_t> {
+    SmallVector<AffineExpr> dims(7, getAffineConstantExpr(0, ctx));
+    if (d < 7)
+      dims[d] = getAffineConstantExpr(1, ctx);
+    auto c = dyn_cast<AffineConstantExpr>(
+        simplifyAffineExpr(expr.replaceDims(dims), 0, 0));
+    if (!c)
+      return std::nullopt;
+    return c.getValue();
+  };
+  std::optional<int64_t> stride = evaluate(out), dilation = evaluate(tap);
+  if (!stride || !dilation || *stride < 1 || *dilation < 0)
+    return std::nullopt;
+  AffineExpr rebuilt = getAffineDimExpr(out, ctx) * *stride +
+                       getAffineDimExpr(tap, ctx) * *dilation;
+  if (simplifyAffineExpr(rebuilt - expr, 7, 0) != getAffineConstantExpr(0, ctx))
+    return std::nullopt;
+  return std::make_pair(*stride, *dilation);
+}
+
+/// True if the body is `out + in * weight` on floats (either operand order
+/// of each op), nothing else.
+bool hasMultiplyAccumulateBody(linalg::GenericOp op) {
+  Block *body = op.getBody();
+  if (std::distance(body->begin(), body->end()) != 3)
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  if (!mul)
+    return false;
+  auto add = dyn_cast<arith::AddFOp>(mul->getNextNode());
+  if (!add)
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(add->getNextNode());
+  if (!yield || yield.getNumOperands() != 1 || yield.getOperand(0) != add)
+    return false;
+  Value in = body->getArgument(0), weight = body->getArgument(1),
+        out = body->getArgument(2);
+  auto isPair = [](Value a, Value b, Value x, Value y) {
+    return (a == x && b == y) || (a == y && b == x);
+  };
+  if (mul.getFastmath() != arith::FastMathFlags::none ||
+      add.getFastmath() != arith::FastMathFlags::none)
+    return false;
+  return isPair(mul.getLhs(), mul.getRhs(), in, weight) &&
+         isPair(add.getLhs(), add.getRhs(), out, mul.getResult()) &&
+         isa<FloatType>(in.getType()) && in.getType() == weight.getType() &&
+         in.getType() == out.getType();
+}
+
+std::optional<Conv> matchConv(linalg::GenericOp op) {
+  using utils::IteratorType;
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() != 7 ||
+      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !hasMultiplyAccumulateBody(op))
+    return std::nullopt;
+  IteratorType p = IteratorType::parallel, r = IteratorType::reduction;
+  if (op.getIteratorTypesArray() !=
+      SmallVector<IteratorType>{p, p, r, r, r, p, p})
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ArrayRef(ranges).drop_front(),
+                   [](int64_t v) { return ShapedType::isDynamic(v); }))
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[1] != AffineMap::get(7, 0, {d(1), d(2), d(3), d(4)}, ctx) ||
+      maps[2] != AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx))
+    return std::nullopt;
+  AffineMap in = maps[0];
+  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
+      in.getResult(1) != d(2))
+    return std::nullopt;
+  auto rows = matchWindowIndex(in.getResult(2), 5, 3);
+  auto cols = matchWindowIndex(in.getResult(3), 6, 4);
+  if (!rows || !cols)
+    return std::nullopt;
+  auto inputType = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  auto outType = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  if (!inputType || !outType || inputType.getRank() != 4 ||
+      !llvm::all_of(inputType.getShape().drop_front(),
+                    [](int64_t v) { return !ShapedType::isDynamic(v); }) ||
+      !llvm::all_of(outType.getShape().drop_front(),
+                    [](int64_t v) { return !ShapedType::isDynamic(v); }))
+    return std::nullopt;
+  return Conv{ranges[1], ranges[2],   ranges[3],   ranges[4],    ranges[5],
+              ranges[6], rows->first, cols->first, rows->second, cols->second};
+}
+
+/// Emits the code of `conv` into tiles; returns the result tensor.
+class ConvEmitter {
+public:
+  ConvEmitter(linalg::GenericOp op, const Conv &conv, int64_t lanes,
+              int64_t filterBlock)
+      : op(op), conv(conv), lanes(lanes), filterBlock(filterBlock) {
+    Block *body = op.getBody();
+    auto mul = cast<arith::MulFOp>(body->front());
+    auto add = cast<arith::AddFOp>(mul->getNextNode());
+    inputFirst = mul.getLhs() == body->getArgument(0);
+    accumulatorFirst = add.getLhs() == body->getArgument(2);
+    element = body->getArgument(0).getType();
+  }
+
+  Value emit(OpBuilder &b);
+
+private:
+  Value index(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc(), v);
+  }
+  Location loc() { return op.getLoc(); }
+  Value apply(OpBuilder &b, AffineExpr e, ValueRange operands) {
+    return getValueOrCreateConstantIndexOp(
+        b, loc(),
+        affine::makeComposedFoldedAffineApply(
+            b, loc(), AffineMap::get(operands.size(), 0, e),
+            getAsOpFoldResult(operands)));
+  }
+  /// An scf.for from lb to ub by step threading `inits`.
+  SmallVector<Value>
+  loop(OpBuilder &b, Value lb, Value ub, Value step, ValueRange inits,
+       function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body,
+       bool independent);
+  /// The tile of `count` filters from `f0` x `width` columns from `ow0` of
+  /// row `oh` of image `n`, written into `dest`.
+  Value tile(OpBuilder &b, Value dest, Value n, Value f0, int64_t count,
+             Value oh, Value ow0, int64_t width);
+  /// The rows of `count` filters from `f0` of image `n`.
+  Value filterBlockRows(OpBuilder &b, Value dest, Value n, Value f0,
+                        int64_t count);
+
+  linalg::GenericOp op;
+  Conv conv;
+  int64_t lanes, filterBlock;
+  bool inputFirst = true, accumulatorFirst = true;
+  Type element;
+};
+
+SmallVector<Value> ConvEmitter::loop(
+    OpBuilder &b, Value lb, Value ub, Value step, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body,
+    bool independent) {
+  auto forOp = scf::ForOp::create(
+      b, loc(), lb, ub, step, inits,
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, l, body(nb, iv, args));
+      });
+  // The images and the filter blocks write disjoint parts of the output
+  // (qnt-parallelize-loops may split them).
+  if (independent)
+    forOp->setAttr("qnt.parallel", b.getUnitAttr());
+  return SmallVector<Value>(forOp.getResults());
+}
+
+Value ConvEmitter::tile(OpBuilder &b, Value dest, Value n, Value f0,
+                        int64_t count, Value oh, Value ow0, int64_t width) {
+  Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
+  MLIRContext *ctx = b.getContext();
+  AffineExpr e0 = getAffineDimExpr(0, ctx), e1 = getAffineDimExpr(1, ctx);
+  auto vectorType = VectorType::get({width}, element);
+  Value zero = arith::ConstantOp::create(b, loc(), b.getZeroAttr(element));
+  // The accumulators start from the output operand (the bias); `dest` still
+  // holds it at this tile.
+  SmallVector<Value> filterIndex, acc;
+  for (int64_t i = 0; i < count; ++i) {
+    filterIndex.push_back(apply(b, e0 + i, {f0}));
+    acc.push_back(vector::TransferReadOp::create(
+        b, loc(), vectorType, dest, ValueRange{n, filterIndex[i], oh, ow0},
+        zero, ArrayRef<bool>{true}));
+  }
+  int64_t span = (width - 1) * conv.strideW + 1;
+  auto spanType = VectorType::get({span}, element);
+  SmallVector<int64_t> picks;
+  for (int64_t i = 0; i < width; ++i)
+    picks.push_back(i * conv.strideW);
+  // One tap (kh, kw) of channel c: the input segment read once, then one
+  // multiply-add per filter.
+  auto addTap = [&](OpBuilder &nb, Value c, Value kh, int64_t kw,
+                    SmallVector<Value> &sums) {
+    Value ih = apply(nb, e0 * conv.strideH + e1 * conv.dilationH, {oh, kh});
+    Value iw = apply(nb, e0 * conv.strideW + kw * conv.dilationW, {ow0});
+    Value x = vector::TransferReadOp::create(nb, loc(), spanType, input,
+                                             ValueRange{n, c, ih, iw}, zero,
+                                             ArrayRef<bool>{true});
+    if (conv.strideW != 1)
+      x = vector::ShuffleOp::create(nb, loc(), x, x, picks);
+    Value kwv = index(nb, kw);
+    for (int64_t i = 0; i < count; ++i) {
+      Value w = tensor::ExtractOp::create(
+          nb, loc(), weight, ValueRange{filterIndex[i], c, kh, kwv});
+      Value wv = vector::BroadcastOp::create(nb, loc(), vectorType, w);
+      Value product = inputFirst ? arith::MulFOp::create(nb, loc(), x, wv)
+                                 : arith::MulFOp::create(nb, loc(), wv, x);
+      sums[i] = accumulatorFirst
+                    ? arith::AddFOp::create(nb, loc(), sums[i], product)
+                    : arith::AddFOp::create(nb, loc(), product, sums[i]);
+    }
+  };
+  // Small windows are unrolled entirely; larger ones loop over kh.
+  bool unrollRows = conv.kh * conv.kw <= 25;
+  acc = loop(
+      b, index(b, 0), index(b, conv.channels), index(b, 1), acc,
+      [&](OpBuilder &nb, Value c, ValueRange args) {
+        SmallVector<Value> sums(args);
+        if (unrollRows) {
+          for (int64_t kh = 0; kh < conv.kh; ++kh)
+            for (int64_t kw = 0; kw < conv.kw; ++kw)
+              addTap(nb, c, index(nb, kh), kw, sums);
+          return sums;
+        }
+        return loop(
+            nb, index(nb, 0), index(nb, conv.kh), index(nb, 1), sums,
+            [&](OpBuilder &kb, Value kh, ValueRange inner) {
+              SmallVector<Value> s(inner);
+              for (int64_t kw = 0; kw < conv.kw; ++kw)
+                addTap(kb, c, kh, kw, s);
+              return s;
+            },
+            /*independent=*/false);
+      },
+      /*independent=*/false);
+  for (int64_t i = 0; i < count; ++i)
+    dest = vector::TransferWriteOp::create(
+               b, loc(), acc[i], dest, ValueRange{n, filterIndex[i], oh, ow0},
+               ArrayRef<bool>{true})
+               .getResult();
+  return dest;
+}
+
+Value ConvEmitter::filterBlockRows(OpBuilder &b, Value dest, Value n, Value f0,
+                                   int64_t count) {
+  int64_t width = std::min(conv.cols, lanes);
+  int64_t full = conv.cols / width * width, rest = conv.cols - full;
+  return loop(
+             b, index(b, 0), index(b, conv.rows), index(b, 1), dest,
+             [&](OpBuilder &rb, Value oh, ValueRange row) {
+               Value t =
+                   loop(
+                       rb, index(rb, 0), index(rb, full), index(rb, width), row,
+                       [&](OpBuilder &cb, Value ow, ValueRange cur) {
+                         return SmallVector<Value>{
+                             tile(cb, cur[0], n, f0, count, oh, ow, width)};
+                       },
+                       /*independent=*/false)
+                       .front();
+               if (rest != 0)
+                 t = tile(rb, t, n, f0, count, oh, index(rb, full), rest);
+               return SmallVector<Value>{t};
+             },
+             /*independent=*/false)
+      .front();
+}
+
+Value ConvEmitter::emit(OpBuilder &b) {
+  Value out = op.getDpsInits()[0];
+  Value batch = tensor::DimOp::create(b, loc(), out, 0);
+  int64_t block = std::min(conv.filters, filterBlock);
+  int64_t full = conv.filters / block * block, rest = conv.filters - full;
+  return loop(
+             b, index(b, 0), batch, index(b, 1), out,
+             [&](OpBuilder &nb, Value n, ValueRange image) {
+               Value t = loop(
+                             nb, index(nb, 0), index(nb, full),
+                             index(nb, block), image,
+                             [&](OpBuilder &fb, Value f0, ValueRange cur) {
+                               return SmallVector<Value>{
+                                   filterBlockRows(fb, cur[0], n, f0, block)};
+                             },
+                             /*independent=*/true)
+                             .front();
+               if (rest != 0)
+                 t = filterBlockRows(nb, t, n, index(nb, full), rest);
+               return SmallVector<Value>{t};
+             },
+             /*independent=*/true)
+      .front();
+}
+
+struct VectorizeFloatConvPass
+    : public quantopt::impl::VectorizeFloatConvPassBase<
+          VectorizeFloatConvPass> {
+  using Base::Base;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (vectorSize < 1)
+      return emitError(UnknownLoc::get(ctx))
+             << "qnt-vectorize-float-conv: vector-size must be at least 1, "
+                "got "
+             << static_cast<int64_t>(vectorSize);
+    if (filterBlock < 1)
+      return emitError(UnknownLoc::get(ctx))
+             << "qnt-vectorize-float-conv: filter-block must be at least 1, "
+                "got "
+             << static_cast<int64_t>(filterBlock);
+    return success();
+  }
+
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::GenericOp, Conv>> convs;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (std::optional<Conv> conv = matchConv(op))
+        convs.push_back({op, *conv});
+    });
+    IRRewriter rewriter(&getContext());
+    for (auto [op, conv] : convs) {
+      rewriter.setInsertionPoint(op);
+      ConvEmitter emitter(op, conv, vectorSize, filterBlock);
+      rewriter.replaceOp(op, emitter.emit(rewriter));
+    }
+  }
+};
+
+} // namespace
