@@ -45,10 +45,25 @@ using namespace mlir;
 
 namespace {
 
+/// One operand of the product, as the body computes it: from the block
+/// arguments `args` by the element-wise `ops` (body order; none: it is the
+/// block argument itself).
+struct Side {
+  Value value;
+  SmallVector<Operation *> ops;
+  SmallVector<unsigned> args;
+};
+
 /// A (n, f, c, kh, kw, oh, ow) float convolution.
 struct Conv {
   int64_t filters, channels, kh, kw, rows, cols;
   int64_t strideH, strideW, dilationH, dilationW;
+  /// The input and weight sides of the body's product; `window` is the
+  /// input map (n, c, oh * sh + kh * dh, ow * sw + kw * dw).
+  Side input, weight;
+  AffineMap window;
+  /// The operand order of the body's mulf and addf.
+  bool inputFirst, accumulatorFirst;
 };
 
 /// `s * d[out] + l * d[tap]` with s >= 1 and l >= 0 over the 7 loop dims:
@@ -76,40 +91,55 @@ matchWindowIndex(AffineExpr expr, unsigned out, unsigned tap) {
   return std::make_pair(*stride, *dilation);
 }
 
-/// True if the body is `out + in * weight` on floats (either operand order
-/// of each op), nothing else.
-bool hasMultiplyAccumulateBody(linalg::GenericOp op) {
-  Block *body = op.getBody();
-  if (std::distance(body->begin(), body->end()) != 3)
-    return false;
-  auto mul = dyn_cast<arith::MulFOp>(&body->front());
-  if (!mul)
-    return false;
-  auto add = dyn_cast<arith::AddFOp>(mul->getNextNode());
-  if (!add)
-    return false;
-  auto yield = dyn_cast<linalg::YieldOp>(add->getNextNode());
-  if (!yield || yield.getNumOperands() != 1 || yield.getOperand(0) != add)
-    return false;
-  Value in = body->getArgument(0), weight = body->getArgument(1),
-        out = body->getArgument(2);
-  auto isPair = [](Value a, Value b, Value x, Value y) {
-    return (a == x && b == y) || (a == y && b == x);
-  };
-  if (mul.getFastmath() != arith::FastMathFlags::none ||
-      add.getFastmath() != arith::FastMathFlags::none)
-    return false;
-  return isPair(mul.getLhs(), mul.getRhs(), in, weight) &&
-         isPair(add.getLhs(), add.getRhs(), out, mul.getResult()) &&
-         isa<FloatType>(in.getType()) && in.getType() == weight.getType() &&
-         in.getType() == out.getType();
+/// The backward slice of `value` in `body`: element-wise ops without
+/// regions (or constants) from block arguments and values defined above.
+std::optional<Side> sliceOf(Block *body, Value value) {
+  Side side;
+  side.value = value;
+  llvm::SmallSetVector<Operation *, 8> ops;
+  llvm::SmallSetVector<unsigned, 4> args;
+  SmallVector<Value> work = {value};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == body)
+        args.insert(arg.getArgNumber());
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (def->getBlock() != body || !ops.insert(def))
+      continue;
+    if (!isa<arith::ConstantOp>(def) &&
+        (!def->hasTrait<OpTrait::Elementwise>() || def->getNumRegions() != 0))
+      return std::nullopt;
+    llvm::append_range(work, def->getOperands());
+  }
+  for (Operation &op : body->without_terminator())
+    if (ops.contains(&op))
+      side.ops.push_back(&op);
+  side.args = llvm::to_vector(args);
+  llvm::sort(side.args);
+  return side;
 }
 
+/// True if every result of `map` is a constant or one of `dims`.
+bool usesOnly(AffineMap map, ArrayRef<unsigned> dims) {
+  return llvm::all_of(map.getResults(), [&](AffineExpr e) {
+    if (isa<AffineConstantExpr>(e))
+      return true;
+    auto d = dyn_cast<AffineDimExpr>(e);
+    return d && llvm::is_contained(dims, d.getPosition());
+  });
+}
+
+/// Matches the generic as a convolution whose input side reads its
+/// arguments through one window map (or per image / channel maps (n, c)),
+/// and whose weight side reads its arguments at (f, c, kh, kw) (or a
+/// subset).
 std::optional<Conv> matchConv(linalg::GenericOp op) {
   using utils::IteratorType;
   if (!op.hasPureTensorSemantics() || op.getNumLoops() != 7 ||
-      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !hasMultiplyAccumulateBody(op))
+      op.getNumDpsInits() != 1 || op.getNumResults() != 1)
     return std::nullopt;
   IteratorType p = IteratorType::parallel, r = IteratorType::reduction;
   if (op.getIteratorTypesArray() !=
@@ -122,42 +152,149 @@ std::optional<Conv> matchConv(linalg::GenericOp op) {
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[1] != AffineMap::get(7, 0, {d(1), d(2), d(3), d(4)}, ctx) ||
-      maps[2] != AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx))
+  if (maps.back() != AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx))
     return std::nullopt;
-  AffineMap in = maps[0];
-  if (in.getNumResults() != 4 || in.getResult(0) != d(0) ||
-      in.getResult(1) != d(2))
+  auto outType = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  if (!outType || !llvm::all_of(outType.getShape().drop_front(), [](int64_t v) {
+        return !ShapedType::isDynamic(v);
+      }))
     return std::nullopt;
-  auto rows = matchWindowIndex(in.getResult(2), 5, 3);
-  auto cols = matchWindowIndex(in.getResult(3), 6, 4);
+
+  // The body: out + a * b (either operand order), a and b computed
+  // element-wise from the inputs.
+  Block *body = op.getBody();
+  Value out = body->getArguments().back();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || add->getBlock() != body ||
+      add.getFastmath() != arith::FastMathFlags::none ||
+      !isa<FloatType>(out.getType()) || add.getType() != out.getType())
+    return std::nullopt;
+  bool accumulatorFirst = add.getLhs() == out;
+  Value product = accumulatorFirst ? add.getRhs() : add.getLhs();
+  if ((accumulatorFirst ? add.getLhs() : add.getRhs()) != out || product == out)
+    return std::nullopt;
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul || mul->getBlock() != body || !mul->hasOneUse() ||
+      mul.getFastmath() != arith::FastMathFlags::none)
+    return std::nullopt;
+  std::optional<Side> lhs = sliceOf(body, mul.getLhs());
+  std::optional<Side> rhs = sliceOf(body, mul.getRhs());
+  if (!lhs || !rhs)
+    return std::nullopt;
+  // Every op of the body is in one of the slices, or is the mulf or addf.
+  for (Operation &inner : body->without_terminator())
+    if (&inner != mul && &inner != add &&
+        !llvm::is_contained(lhs->ops, &inner) &&
+        !llvm::is_contained(rhs->ops, &inner))
+      return std::nullopt;
+
+  auto isInputSide = [&](const Side &side, AffineMap &window) {
+    window = AffineMap();
+    for (unsigned arg : side.args) {
+      if (arg == body->getNumArguments() - 1)
+        return false;
+      AffineMap map = maps[arg];
+      if (usesOnly(map, {0, 2}))
+        continue;
+      if (map.getNumResults() != 4 || map.getResult(0) != d(0) ||
+          map.getResult(1) != d(2))
+        return false;
+      if (window && map != window)
+        return false;
+      window = map;
+      auto type = dyn_cast<RankedTensorType>(op->getOperand(arg).getType());
+      if (!type || type.getRank() != 4 ||
+          !llvm::all_of(type.getShape().drop_front(),
+                        [](int64_t v) { return !ShapedType::isDynamic(v); }))
+        return false;
+    }
+    return static_cast<bool>(window);
+  };
+  auto isWeightSide = [&](const Side &side) {
+    return !side.args.empty() && llvm::all_of(side.args, [&](unsigned arg) {
+      return arg != body->getNumArguments() - 1 &&
+             usesOnly(maps[arg], {1, 2, 3, 4});
+    });
+  };
+  AffineMap window;
+  bool inputFirst;
+  if (isInputSide(*lhs, window) && isWeightSide(*rhs))
+    inputFirst = true;
+  else if (isInputSide(*rhs, window) && isWeightSide(*lhs))
+    inputFirst = false;
+  else
+    return std::nullopt;
+  auto rows = matchWindowIndex(window.getResult(2), 5, 3);
+  auto cols = matchWindowIndex(window.getResult(3), 6, 4);
   if (!rows || !cols)
     return std::nullopt;
-  auto inputType = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
-  auto outType = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
-  if (!inputType || !outType || inputType.getRank() != 4 ||
-      !llvm::all_of(inputType.getShape().drop_front(),
-                    [](int64_t v) { return !ShapedType::isDynamic(v); }) ||
-      !llvm::all_of(outType.getShape().drop_front(),
-                    [](int64_t v) { return !ShapedType::isDynamic(v); }))
-    return std::nullopt;
-  return Conv{ranges[1], ranges[2],   ranges[3],   ranges[4],    ranges[5],
-              ranges[6], rows->first, cols->first, rows->second, cols->second};
+  return Conv{ranges[1],
+              ranges[2],
+              ranges[3],
+              ranges[4],
+              ranges[5],
+              ranges[6],
+              rows->first,
+              cols->first,
+              rows->second,
+              cols->second,
+              inputFirst ? *lhs : *rhs,
+              inputFirst ? *rhs : *lhs,
+              window,
+              inputFirst,
+              accumulatorFirst};
+}
+
+/// The tensor of one side of the product: the operand itself if the body
+/// reads it at `standard`, else an element-wise linalg.generic over
+/// `shape` that computes the side's ops (their results bit for bit those
+/// of the fused body). `dims` replaces the 7 loop dims in the operands'
+/// maps.
+Value materialize(OpBuilder &b, linalg::GenericOp op, const Side &side,
+                  AffineMap standard, ArrayRef<AffineExpr> dims,
+                  RankedTensorType type, Value dynamicBatchOf) {
+  Block *body = op.getBody();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (side.ops.empty() && side.args.size() == 1 &&
+      maps[side.args.front()] == standard)
+    return op->getOperand(side.args.front());
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> inputs, dynamic;
+  SmallVector<AffineMap> newMaps;
+  for (unsigned arg : side.args) {
+    inputs.push_back(op->getOperand(arg));
+    newMaps.push_back(maps[arg] == standard
+                          ? AffineMap::getMultiDimIdentityMap(4, ctx)
+                          : maps[arg].replaceDimsAndSymbols(dims, {}, 4, 0));
+  }
+  newMaps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+  if (type.isDynamicDim(0))
+    dynamic.push_back(tensor::DimOp::create(b, loc, dynamicBatchOf, 0));
+  Value empty = tensor::EmptyOp::create(b, loc, type, dynamic);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, inputs, empty, newMaps,
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location, ValueRange args) {
+        IRMapping mapping;
+        for (auto [i, arg] : llvm::enumerate(side.args))
+          mapping.map(body->getArgument(arg), args[i]);
+        for (Operation *inner : side.ops)
+          nb.clone(*inner, mapping);
+        linalg::YieldOp::create(nb, loc, mapping.lookupOrDefault(side.value));
+      });
+  return generic.getResult(0);
 }
 
 /// Emits the code of `conv` into tiles; returns the result tensor.
 class ConvEmitter {
 public:
-  ConvEmitter(linalg::GenericOp op, const Conv &conv, int64_t lanes,
-              int64_t filterBlock)
-      : op(op), conv(conv), lanes(lanes), filterBlock(filterBlock) {
-    Block *body = op.getBody();
-    auto mul = cast<arith::MulFOp>(body->front());
-    auto add = cast<arith::AddFOp>(mul->getNextNode());
-    inputFirst = mul.getLhs() == body->getArgument(0);
-    accumulatorFirst = add.getLhs() == body->getArgument(2);
-    element = body->getArgument(0).getType();
-  }
+  ConvEmitter(linalg::GenericOp op, const Conv &conv, Value input, Value weight,
+              int64_t lanes, int64_t filterBlock)
+      : op(op), conv(conv), input(input), weight(weight), lanes(lanes),
+        filterBlock(filterBlock),
+        element(op.getBody()->getArguments().back().getType()) {}
 
   Value emit(OpBuilder &b);
 
@@ -188,8 +325,8 @@ private:
 
   linalg::GenericOp op;
   Conv conv;
+  Value input, weight;
   int64_t lanes, filterBlock;
-  bool inputFirst = true, accumulatorFirst = true;
   Type element;
 };
 
@@ -211,7 +348,6 @@ SmallVector<Value> ConvEmitter::loop(
 
 Value ConvEmitter::tile(OpBuilder &b, Value dest, Value n, Value f0,
                         int64_t count, Value oh, Value ow0, int64_t width) {
-  Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
   MLIRContext *ctx = b.getContext();
   AffineExpr e0 = getAffineDimExpr(0, ctx), e1 = getAffineDimExpr(1, ctx);
   auto vectorType = VectorType::get({width}, element);
@@ -246,9 +382,9 @@ Value ConvEmitter::tile(OpBuilder &b, Value dest, Value n, Value f0,
       Value w = tensor::ExtractOp::create(
           nb, loc(), weight, ValueRange{filterIndex[i], c, kh, kwv});
       Value wv = vector::BroadcastOp::create(nb, loc(), vectorType, w);
-      Value product = inputFirst ? arith::MulFOp::create(nb, loc(), x, wv)
-                                 : arith::MulFOp::create(nb, loc(), wv, x);
-      sums[i] = accumulatorFirst
+      Value product = conv.inputFirst ? arith::MulFOp::create(nb, loc(), x, wv)
+                                      : arith::MulFOp::create(nb, loc(), wv, x);
+      sums[i] = conv.accumulatorFirst
                     ? arith::AddFOp::create(nb, loc(), sums[i], product)
                     : arith::AddFOp::create(nb, loc(), product, sums[i]);
     }
@@ -353,7 +489,7 @@ struct VectorizeFloatConvPass
   }
 
   void runOnOperation() override {
-    SmallVector<std::pair<linalg::GenericOp, Conv>> convs;
+    std::vector<std::pair<linalg::GenericOp, Conv>> convs;
     getOperation()->walk([&](linalg::GenericOp op) {
       if (std::optional<Conv> conv = matchConv(op))
         convs.push_back({op, *conv});
@@ -361,7 +497,27 @@ struct VectorizeFloatConvPass
     IRRewriter rewriter(&getContext());
     for (auto [op, conv] : convs) {
       rewriter.setInsertionPoint(op);
-      ConvEmitter emitter(op, conv, vectorSize, filterBlock);
+      MLIRContext *ctx = &getContext();
+      auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+      AffineExpr none = getAffineConstantExpr(0, ctx);
+      // The window operands' shape; the weight's (f, c, kh, kw).
+      Value windowOperand;
+      for (unsigned arg : conv.input.args)
+        if (op.getIndexingMapsArray()[arg] == conv.window)
+          windowOperand = op->getOperand(arg);
+      auto element = op.getBody()->getArguments().back().getType();
+      auto inputType =
+          cast<RankedTensorType>(windowOperand.getType()).clone(element);
+      auto weightType = RankedTensorType::get(
+          {conv.filters, conv.channels, conv.kh, conv.kw}, element);
+      Value input = materialize(rewriter, op, conv.input, conv.window,
+                                {d(0), none, d(1), none, none, none, none},
+                                inputType, windowOperand);
+      Value weight = materialize(
+          rewriter, op, conv.weight,
+          AffineMap::get(7, 0, {d(1), d(2), d(3), d(4)}, ctx),
+          {none, d(0), d(1), d(2), d(3), none, none}, weightType, Value());
+      ConvEmitter emitter(op, conv, input, weight, vectorSize, filterBlock);
       rewriter.replaceOp(op, emitter.emit(rewriter));
     }
   }
