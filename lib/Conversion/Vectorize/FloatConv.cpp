@@ -66,14 +66,16 @@ struct Conv {
   bool inputFirst, accumulatorFirst;
 };
 
-/// `s * d[out] + l * d[tap]` with s >= 1 and l >= 0 over the 7 loop dims:
-/// {s, l}, or none if `expr` has another form.
-std::optional<std::pair<int64_t, int64_t>>
-matchWindowIndex(AffineExpr expr, unsigned out, unsigned tap) {
+/// `s * d[out] + l * d[tap]` with s >= 1 and l >= 0 over `numDims` loop
+/// dims: {s, l}, or none if `expr` has another form.
+std::optional<std::pair<int64_t, int64_t>> matchWindowIndex(AffineExpr expr,
+                                                            unsigned out,
+                                                            unsigned tap,
+                                                            unsigned numDims) {
   MLIRContext *ctx = expr.getContext();
   auto evaluate = [&](unsigned d) -> std::optional<int64_t> {
-    SmallVector<AffineExpr> dims(7, getAffineConstantExpr(0, ctx));
-    if (d < 7)
+    SmallVector<AffineExpr> dims(numDims, getAffineConstantExpr(0, ctx));
+    if (d < numDims)
       dims[d] = getAffineConstantExpr(1, ctx);
     auto c = dyn_cast<AffineConstantExpr>(
         simplifyAffineExpr(expr.replaceDims(dims), 0, 0));
@@ -86,7 +88,8 @@ matchWindowIndex(AffineExpr expr, unsigned out, unsigned tap) {
     return std::nullopt;
   AffineExpr rebuilt = getAffineDimExpr(out, ctx) * *stride +
                        getAffineDimExpr(tap, ctx) * *dilation;
-  if (simplifyAffineExpr(rebuilt - expr, 7, 0) != getAffineConstantExpr(0, ctx))
+  if (simplifyAffineExpr(rebuilt - expr, numDims, 0) !=
+      getAffineConstantExpr(0, ctx))
     return std::nullopt;
   return std::make_pair(*stride, *dilation);
 }
@@ -132,34 +135,24 @@ bool usesOnly(AffineMap map, ArrayRef<unsigned> dims) {
   });
 }
 
-/// Matches the generic as a convolution whose input side reads its
-/// arguments through one window map (or per image / channel maps (n, c)),
-/// and whose weight side reads its arguments at (f, c, kh, kw) (or a
-/// subset).
-std::optional<Conv> matchConv(linalg::GenericOp op) {
-  using utils::IteratorType;
-  if (!op.hasPureTensorSemantics() || op.getNumLoops() != 7 ||
-      op.getNumDpsInits() != 1 || op.getNumResults() != 1)
-    return std::nullopt;
-  IteratorType p = IteratorType::parallel, r = IteratorType::reduction;
-  if (op.getIteratorTypesArray() !=
-      SmallVector<IteratorType>{p, p, r, r, r, p, p})
-    return std::nullopt;
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ArrayRef(ranges).drop_front(),
-                   [](int64_t v) { return ShapedType::isDynamic(v); }))
-    return std::nullopt;
+/// The two sides of a body `out + a * b` (either operand order of the
+/// mulf and the addf, no fast-math flags), a and b computed element-wise
+/// from the inputs: the input side reads its arguments through one window
+/// map (image, channel, row, column) or through maps of (image, channel)
+/// only; the weight side reads its arguments through maps of
+/// `weightDims` only.
+struct Sides {
+  Side input, weight;
+  AffineMap window;
+  bool inputFirst, accumulatorFirst;
+};
+
+std::optional<Sides> matchSides(linalg::GenericOp op, unsigned image,
+                                unsigned channel,
+                                ArrayRef<unsigned> weightDims) {
   MLIRContext *ctx = op.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps.back() != AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx))
-    return std::nullopt;
-  auto outType = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
-  if (!outType || !llvm::all_of(outType.getShape().drop_front(), [](int64_t v) {
-        return !ShapedType::isDynamic(v);
-      }))
-    return std::nullopt;
-
   // The body: out + a * b (either operand order), a and b computed
   // element-wise from the inputs.
   Block *body = op.getBody();
@@ -195,10 +188,10 @@ std::optional<Conv> matchConv(linalg::GenericOp op) {
       if (arg == body->getNumArguments() - 1)
         return false;
       AffineMap map = maps[arg];
-      if (usesOnly(map, {0, 2}))
+      if (usesOnly(map, {image, channel}))
         continue;
-      if (map.getNumResults() != 4 || map.getResult(0) != d(0) ||
-          map.getResult(1) != d(2))
+      if (map.getNumResults() != 4 || map.getResult(0) != d(image) ||
+          map.getResult(1) != d(channel))
         return false;
       if (window && map != window)
         return false;
@@ -225,25 +218,53 @@ std::optional<Conv> matchConv(linalg::GenericOp op) {
     inputFirst = false;
   else
     return std::nullopt;
-  auto rows = matchWindowIndex(window.getResult(2), 5, 3);
-  auto cols = matchWindowIndex(window.getResult(3), 6, 4);
+  if (inputFirst)
+    return Sides{*lhs, *rhs, window, true, accumulatorFirst};
+  return Sides{*rhs, *lhs, window, false, accumulatorFirst};
+}
+
+/// Matches the generic as a convolution whose input side reads its
+/// arguments through one window map (or per image / channel maps (n, c)),
+/// and whose weight side reads its arguments at (f, c, kh, kw) (or a
+/// subset).
+std::optional<Conv> matchConv(linalg::GenericOp op) {
+  using utils::IteratorType;
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() != 7 ||
+      op.getNumDpsInits() != 1 || op.getNumResults() != 1)
+    return std::nullopt;
+  IteratorType p = IteratorType::parallel, r = IteratorType::reduction;
+  if (op.getIteratorTypesArray() !=
+      SmallVector<IteratorType>{p, p, r, r, r, p, p})
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ArrayRef(ranges).drop_front(),
+                   [](int64_t v) { return ShapedType::isDynamic(v); }))
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps.back() != AffineMap::get(7, 0, {d(0), d(1), d(5), d(6)}, ctx))
+    return std::nullopt;
+  auto outType = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  if (!outType || !llvm::all_of(outType.getShape().drop_front(), [](int64_t v) {
+        return !ShapedType::isDynamic(v);
+      }))
+    return std::nullopt;
+
+  std::optional<Sides> sides =
+      matchSides(op, /*image=*/0, /*channel=*/2, {1, 2, 3, 4});
+  if (!sides)
+    return std::nullopt;
+  AffineMap window = sides->window;
+  auto rows = matchWindowIndex(window.getResult(2), 5, 3, 7);
+  auto cols = matchWindowIndex(window.getResult(3), 6, 4, 7);
   if (!rows || !cols)
     return std::nullopt;
-  return Conv{ranges[1],
-              ranges[2],
-              ranges[3],
-              ranges[4],
-              ranges[5],
-              ranges[6],
-              rows->first,
-              cols->first,
-              rows->second,
-              cols->second,
-              inputFirst ? *lhs : *rhs,
-              inputFirst ? *rhs : *lhs,
-              window,
-              inputFirst,
-              accumulatorFirst};
+  return Conv{ranges[1],    ranges[2],         ranges[3],
+              ranges[4],    ranges[5],         ranges[6],
+              rows->first,  cols->first,       rows->second,
+              cols->second, sides->input,      sides->weight,
+              window,       sides->inputFirst, sides->accumulatorFirst};
 }
 
 /// The tensor of one side of the product: the operand itself if the body
@@ -285,6 +306,78 @@ Value materialize(OpBuilder &b, linalg::GenericOp op, const Side &side,
         linalg::YieldOp::create(nb, loc, mapping.lookupOrDefault(side.value));
       });
   return generic.getResult(0);
+}
+
+/// A depthwise float convolution, (n, c, kh, kw, oh, ow), whose body
+/// computes its input or weight with fused element-wise ops (the fake
+/// quantizers of a simulation model): they are computed first by
+/// element-wise generics, and the window generic left (input and weight
+/// operands only) is qnt-vectorize's window reduction. False if `op` is
+/// not one, or has no such ops.
+bool unfuseDepthwise(RewriterBase &rewriter, linalg::GenericOp op) {
+  using utils::IteratorType;
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() != 6 ||
+      op.getNumDpsInits() != 1 || op.getNumResults() != 1)
+    return false;
+  IteratorType p = IteratorType::parallel, r = IteratorType::reduction;
+  if (op.getIteratorTypesArray() != SmallVector<IteratorType>{p, p, r, r, p, p})
+    return false;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ArrayRef(ranges).drop_front(),
+                   [](int64_t v) { return ShapedType::isDynamic(v); }))
+    return false;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineMap outMap = AffineMap::get(6, 0, {d(0), d(1), d(4), d(5)}, ctx);
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  AffineMap weightMap = AffineMap::get(6, 0, {d(1), zero, d(2), d(3)}, ctx);
+  if (op.getIndexingMapsArray().back() != outMap)
+    return false;
+  std::optional<Sides> sides =
+      matchSides(op, /*image=*/0, /*channel=*/1, {1, 2, 3});
+  if (!sides || !matchWindowIndex(sides->window.getResult(2), 4, 2, 6) ||
+      !matchWindowIndex(sides->window.getResult(3), 5, 3, 6))
+    return false;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto isPlain = [&](const Side &side, AffineMap standard) {
+    return side.ops.empty() && side.args.size() == 1 &&
+           maps[side.args.front()] == standard;
+  };
+  if (isPlain(sides->input, sides->window) && isPlain(sides->weight, weightMap))
+    return false;
+  Value windowOperand;
+  for (unsigned arg : sides->input.args)
+    if (maps[arg] == sides->window)
+      windowOperand = op->getOperand(arg);
+  Type element = op.getBody()->getArguments().back().getType();
+  rewriter.setInsertionPoint(op);
+  Value input = materialize(
+      rewriter, op, sides->input, sides->window,
+      {d(0), d(1), zero, zero, zero, zero},
+      cast<RankedTensorType>(windowOperand.getType()).clone(element),
+      windowOperand);
+  Value weight = materialize(
+      rewriter, op, sides->weight, weightMap,
+      {zero, d(0), d(2), d(3), zero, zero},
+      RankedTensorType::get({ranges[1], 1, ranges[2], ranges[3]}, element),
+      Value());
+  bool inputFirst = sides->inputFirst,
+       accumulatorFirst = sides->accumulatorFirst;
+  auto window = linalg::GenericOp::create(
+      rewriter, op.getLoc(), op.getResultTypes(), ValueRange{input, weight},
+      op.getDpsInits(), {sides->window, weightMap, outMap},
+      op.getIteratorTypesArray(),
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value product = inputFirst
+                            ? arith::MulFOp::create(b, loc, args[0], args[1])
+                            : arith::MulFOp::create(b, loc, args[1], args[0]);
+        Value sum = accumulatorFirst
+                        ? arith::AddFOp::create(b, loc, args[2], product)
+                        : arith::AddFOp::create(b, loc, product, args[2]);
+        linalg::YieldOp::create(b, loc, sum);
+      });
+  rewriter.replaceOp(op, window.getResults());
+  return true;
 }
 
 /// Emits the code of `conv` into tiles; returns the result tensor.
@@ -495,6 +588,13 @@ struct VectorizeFloatConvPass
         convs.push_back({op, *conv});
     });
     IRRewriter rewriter(&getContext());
+    SmallVector<linalg::GenericOp> depthwise;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (op.getNumLoops() == 6)
+        depthwise.push_back(op);
+    });
+    for (linalg::GenericOp op : depthwise)
+      (void)unfuseDepthwise(rewriter, op);
     for (auto [op, conv] : convs) {
       rewriter.setInsertionPoint(op);
       MLIRContext *ctx = &getContext();

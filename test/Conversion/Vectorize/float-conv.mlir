@@ -169,3 +169,40 @@ func.func @fast_math(%x: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>, %init: te
   } -> tensor<1x3x4x4xf32>
   return %r : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+/// A depthwise conv whose input and weight are computed in its body
+/// (fused fake quantizers of a simulation model): both are computed first,
+/// by element-wise generics, and the window generic left reads them only
+/// (qnt-vectorize's window reduction), mulf and addf in the body's operand
+/// order.
+
+// CHECK-LABEL: func.func @fused_depthwise
+// CHECK: %[[X:.*]] = linalg.generic {indexing_maps = [#[[ID:.*]], #[[CH:.*]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %arg2 : tensor<?x3x8x8xf32>, tensor<3xf32>) outs(%{{.*}} : tensor<?x3x8x8xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[A]], %[[S]] : f32
+// CHECK-NEXT: linalg.yield %[[M]] : f32
+// CHECK: %[[K:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<3x1x3x3xf32>) outs(%{{.*}} : tensor<3x1x3x3xf32>)
+// CHECK: math.roundeven
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]} ins(%[[X]], %[[K]] : tensor<?x3x8x8xf32>, tensor<3x1x3x3xf32>) outs(%arg3 : tensor<?x3x6x6xf32>)
+// CHECK-NEXT: ^bb0(%[[I:.*]]: f32, %[[W:.*]]: f32, %[[O:.*]]: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[W]], %[[I]] : f32
+// CHECK-NEXT: %[[T:.*]] = arith.addf %[[P]], %[[O]] : f32
+// CHECK-NEXT: linalg.yield %[[T]] : f32
+#din = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh + kh, ow + kw)>
+#dw = affine_map<(n, c, kh, kw, oh, ow) -> (c, 0, kh, kw)>
+#dch = affine_map<(n, c, kh, kw, oh, ow) -> (c)>
+#dout = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @fused_depthwise(%x: tensor<?x3x8x8xf32>, %w: tensor<3x1x3x3xf32>, %s: tensor<3xf32>, %init: tensor<?x3x6x6xf32>) -> tensor<?x3x6x6xf32> {
+  %r = linalg.generic {indexing_maps = [#din, #dw, #dch, #dout], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w, %s : tensor<?x3x8x8xf32>, tensor<3x1x3x3xf32>, tensor<3xf32>) outs(%init : tensor<?x3x6x6xf32>) {
+  ^bb0(%a: f32, %k: f32, %sc: f32, %o: f32):
+    %xs = arith.mulf %a, %sc : f32
+    %kr = math.roundeven %k : f32
+    %p = arith.mulf %kr, %xs : f32
+    %t = arith.addf %p, %o : f32
+    linalg.yield %t : f32
+  } -> tensor<?x3x6x6xf32>
+  return %r : tensor<?x3x6x6xf32>
+}
