@@ -10,7 +10,8 @@
 //   qnt ops ──convert-qnt-to-fixed-point──▶ integer code for quantized ops
 //           ──qnt-lower-int8-kernels──▶ SIMD micro-kernels for int8 GEMMs
 //           ──convert-qnt-to-linalg──▶ linalg/tensor/arith/math
-//           ──fusion, qnt-vectorize──▶ vector code on tensors
+//           ──fusion, qnt-vectorize-float-conv, qnt-vectorize──▶ vector code
+//                                                             on tensors
 //           ──one-shot bufferization, deallocation──▶ memref
 //           ──copies as linalg.copy, linalg to loops──▶ scf ──▶ cf ──▶ llvm
 //   (num-threads > 1: parallel loops, qnt-parallelize-loops, OpenMP)
@@ -57,7 +58,8 @@ mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
          "func.func(qnt-fuse-elementwise)," +
          std::string(options.vectorize
                          ? "func.func(qnt-tabulate-elementwise),"
-                           "func.func(qnt-vectorize),canonicalize,"
+                           "func.func(qnt-vectorize-float-conv,qnt-vectorize),"
+                           "canonicalize,"
                          : "") +
          "one-shot-bufferize{bufferize-function-boundaries=1 "
          "function-boundary-type-conversion=identity-layout-map},"

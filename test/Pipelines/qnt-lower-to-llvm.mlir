@@ -6,16 +6,18 @@
 // CHECK: llvm.func @model
 // CHECK-NOT: {{(qnt|linalg|tensor|memref|arith|math|scf|cf|func|bufferization)\.}}
 
-// The weights become constant globals; erf becomes a libm call.
-// LLVMIR-DAG: @__constant_4x1x3x3xf32 = private constant [4 x [1 x [3 x [3 x float]]]]
+// The weights become constant globals (those that are not folded into
+// immediates: splats, or elements read at constant indices); erf becomes a
+// libm call.
+// LLVMIR-DAG: @__constant_4x2x3x3xf32 = private constant [4 x [2 x [3 x [3 x float]]]]
 // LLVMIR-DAG: declare float @erff(float)
 // LLVMIR: define { ptr, ptr, i64, [2 x i64], [2 x i64] } @model(
 
-func.func @model(%x: tensor<?x1x8x8xf32>) -> tensor<?x10xf32> {
-  %w = arith.constant dense<0.5> : tensor<4x1x3x3xf32>
+func.func @model(%x: tensor<?x2x8x8xf32>) -> tensor<?x10xf32> {
+  %w = arith.constant dense<[[[[-0.15, -0.1, -0.05], [0.0, 0.05, 0.1], [0.15, -0.15, -0.1]], [[-0.05, 0.0, 0.05], [0.1, 0.15, -0.15], [-0.1, -0.05, 0.0]]], [[[0.05, 0.1, 0.15], [-0.15, -0.1, -0.05], [0.0, 0.05, 0.1]], [[0.15, -0.15, -0.1], [-0.05, 0.0, 0.05], [0.1, 0.15, -0.15]]], [[[-0.1, -0.05, 0.0], [0.05, 0.1, 0.15], [-0.15, -0.1, -0.05]], [[0.0, 0.05, 0.1], [0.15, -0.15, -0.1], [-0.05, 0.0, 0.05]]], [[[0.1, 0.15, -0.15], [-0.1, -0.05, 0.0], [0.05, 0.1, 0.15]], [[-0.15, -0.1, -0.05], [0.0, 0.05, 0.1], [0.15, -0.15, -0.1]]]]> : tensor<4x2x3x3xf32>
   %fc = arith.constant dense<0.25> : tensor<10x64xf32>
   %c = qnt.conv2d %x, %w strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1
-       : (tensor<?x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<?x4x8x8xf32>
+       : (tensor<?x2x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<?x4x8x8xf32>
   %r = qnt.gelu %c : tensor<?x4x8x8xf32> -> tensor<?x4x8x8xf32>
   %p = qnt.max_pool2d %r kernel = [2, 2] strides = [2, 2] pads = [0, 0, 0, 0] dilations = [1, 1]
        : tensor<?x4x8x8xf32> -> tensor<?x4x4x4xf32>

@@ -72,8 +72,9 @@ static cl::opt<bool>
           cl::cat(category));
 static cl::opt<bool> vectorize(
     "vectorize",
-    cl::desc("Vectorize the element-wise ops, depthwise convs and max pools "
-             "(qnt-vectorize; default true); false: scalar loops"),
+    cl::desc("Vectorize the float convs (qnt-vectorize-float-conv), the "
+             "element-wise ops, depthwise convs and max pools (qnt-vectorize; "
+             "default true); false: scalar loops"),
     cl::init(true), cl::cat(category));
 static cl::opt<bool> cachingAllocator(
     "caching-allocator",

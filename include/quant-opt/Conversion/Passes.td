@@ -677,4 +677,89 @@ def VectorizePass : Pass<"qnt-vectorize", "::mlir::func::FuncOp"> {
   ];
 }
 
+def VectorizeFloatConvPass : Pass<"qnt-vectorize-float-conv", "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked SIMD code for the float convolutions "
+                "(groups == 1) on tensors";
+  let description = [{
+    Rewrites the `(n, f, c, kh, kw, oh, ow)` `linalg.generic` of a float
+    `qnt.conv2d` with `groups == 1` (as `convert-qnt-to-linalg` emits it: the
+    input map `(n, c, oh * sh + kh * dh, ow * sw + kw * dw)` of the padded
+    input, the weight map `(f, c, kh, kw)`, the output map `(n, f, oh, ow)`,
+    a body `out + in * weight` of one `arith.mulf` and one `arith.addf`
+    without fast-math flags, static sizes but the batch) into loops over
+    tiles of `filter-block` output channels x `vector-size` output columns
+    of one output row. Part of `qnt-lower-to-llvm` (before `qnt-vectorize`)
+    unless its `vectorize` option is false.
+
+    The scalar loops re-read and re-write the whole output plane once per
+    `(c, kh, kw)`; a tile instead keeps its accumulators in registers: they
+    are read once from the output operand (the bias broadcast), the loop
+    over input channels (`scf.for`) carries them, the taps `(kh, kw)` are
+    unrolled (windows of more than 25 taps: a loop over `kh`, `kw`
+    unrolled) and each tap reads the input row segment once (for a stride
+    `s > 1` the covering segment, every `s`-th element picked by
+    `vector.shuffle`) and adds its product with each filter's broadcast
+    weight; the tile is written once. The last tiles of filters and of
+    columns are narrower (fewer accumulators, shorter vectors; never
+    masked). The loops over images and over filter blocks are marked
+    `qnt.parallel`.
+
+    Each lane is one output element and adds the products in the scalar
+    order (c, then kh, then kw) with the body's own ops: the results are bit
+    for bit those of the scalar loops. Depthwise float convolutions are
+    `qnt-vectorize`'s window reductions; grouped ones (1 < groups <
+    channels) and integer convolutions are left alone.
+
+    Before:
+
+    ```mlir
+    %r = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]}
+        ins(%padded, %w : tensor<?x3x15x23xf32>, tensor<5x3x3x3xf32>) outs(%bias : tensor<?x5x13x19xf32>) {
+    ^bb0(%x: f32, %k: f32, %o: f32):
+      %p = arith.mulf %x, %k : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<?x5x13x19xf32>
+    ```
+
+    After (`filter-block=4`, 16 lanes; the tiles of the fifth filter and
+    of the last 3 columns are alike):
+
+    ```mlir
+    scf.for %n = %c0 to %batch step %c1 iter_args(%t0 = %bias) -> (tensor<?x5x13x19xf32>) {
+      scf.for %f = %c0 to %c4 step %c4 iter_args(%t1 = %t0) -> (tensor<?x5x13x19xf32>) {
+        scf.for %oh = %c0 to %c13 step %c1 iter_args(%t2 = %t1) -> (tensor<?x5x13x19xf32>) {
+          scf.for %ow = %c0 to %c16 step %c16 iter_args(%t3 = %t2) -> (tensor<?x5x13x19xf32>) {
+            %a0 = vector.transfer_read %t3[%n, %f, %oh, %ow], %cst {in_bounds = [true]} : tensor<?x5x13x19xf32>, vector<16xf32>
+            ...
+            %acc:4 = scf.for %c = %c0 to %c3 step %c1 iter_args(%s0 = %a0, ...) -> (vector<16xf32>, ...) {
+              %x = vector.transfer_read %padded[%n, %c, %oh, %ow], %cst {in_bounds = [true]} : tensor<?x3x15x23xf32>, vector<16xf32>
+              %k = tensor.extract %w[%f, %c, %c0, %c0] : tensor<5x3x3x3xf32>
+              %kv = vector.broadcast %k : f32 to vector<16xf32>
+              %p = arith.mulf %x, %kv : vector<16xf32>
+              %s = arith.addf %s0, %p : vector<16xf32>
+              ...
+            }
+            %w0 = vector.transfer_write %acc#0, %t3[%n, %f, %oh, %ow] {in_bounds = [true]} : vector<16xf32>, tensor<?x5x13x19xf32>
+            ...
+        } {qnt.parallel}
+    } {qnt.parallel}
+    ```
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", "16",
+           "Lanes of the vectors (at least 1): output columns per tile">,
+    Option<"filterBlock", "filter-block", "int64_t", "4",
+           "Output channels per tile (at least 1): accumulators kept in "
+           "registers, each input segment shared between them">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES_TD

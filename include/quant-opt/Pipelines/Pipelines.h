@@ -41,9 +41,10 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::init(1)};
   Option<bool> vectorize{
       *this, "vectorize",
-      llvm::cl::desc("Vectorize the element-wise ops, depthwise convs and "
-                     "max pools on tensors (qnt-vectorize); false: the "
-                     "scalar loops of convert-linalg-to-loops"),
+      llvm::cl::desc("Vectorize the float convs (qnt-vectorize-float-conv), "
+                     "the element-wise ops, depthwise convs and max pools "
+                     "on tensors (qnt-vectorize); false: the scalar loops "
+                     "of convert-linalg-to-loops"),
       llvm::cl::init(true)};
   Option<bool> cachingAllocator{
       *this, "caching-allocator",
