@@ -29,7 +29,8 @@ quant-opt side: ours(model, options) runs quant-translate, quant-opt
 
   /work/venv-aimet/bin/python bench/ptq_ablation.py --images 2000 \\
       --out docs/PTQ-ablation.md [--build /work/main/build] [--no-ours] \\
-      [--adaround-iterations 10000] [--only a|b] [--models resnet ...]
+      [--adaround-iterations 10000] [--only a|b] [--models resnet ...] \\
+      [--weight-narrow-range false]
 
 Table to stdout and --out; progress to stderr.
 """
@@ -391,6 +392,9 @@ def main():
                         help="models of ablation (b)")
     parser.add_argument("--adaround-iterations", type=int, default=10000,
                         help="AdaRound iterations per layer, both sides (AIMET's default: 10000)")
+    parser.add_argument("--weight-narrow-range", choices=["true", "false"], default="true",
+                        help="our symmetric weight grids: narrow range (-7..7 at 4 bits, the "
+                        "default) or full range with AIMET's min-max scale (false: -8..7)")
     parser.add_argument("--no-ours", action="store_true", help="skip quant-opt")
     parser.add_argument("--no-aimet", action="store_true", help="skip AIMET")
     parser.add_argument("--verbose", action="store_true", help="keep AIMET's INFO log")
@@ -408,6 +412,10 @@ def main():
 
     data = load_data(args.data, args.images)
     rows = make_rows(args.only or "ab", args.models, args.adaround_iterations)
+    if args.weight_narrow_range == "false":
+        for row in rows:
+            if row.ours_options is not None:
+                row.ours_options += " weight-narrow-range=false"
     build = args.build.resolve()
 
     fp32 = {}

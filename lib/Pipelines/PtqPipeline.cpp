@@ -88,9 +88,10 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
     inputRange = " input-range=" + options.inputRange.getValue();
   pipeline +=
       llvm::formatv("qnt-insert-quantizers{{weight-bits={0} act-bits={1} "
-                    "per-channel={2}{3}},",
+                    "per-channel={2} weight-narrow-range={3}{4}},",
                     options.weightBits.getValue(), options.actBits.getValue(),
-                    boolString(options.perChannel), inputRange)
+                    boolString(options.perChannel),
+                    boolString(options.weightNarrowRange), inputRange)
           .str();
   if (hasData)
     pipeline += llvm::formatv("qnt-calibrate{{calibration-data={0} "

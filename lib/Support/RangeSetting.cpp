@@ -54,8 +54,13 @@ mlir::qnt::paramsForRange(double lo, double hi, const QuantizerSpec &spec) {
       return std::nullopt;
     scale = hi / qmax;
   } else if (spec.symmetric) {
+    // Narrow range [-(2^(b-1)-1), 2^(b-1)-1]: the larger magnitude on
+    // 2^(b-1)-1 steps. Full range [-2^(b-1), 2^(b-1)-1]: the smallest scale
+    // whose grid covers [lo, hi], with lo on up to 2^(b-1) negative steps
+    // (as AIMET's symmetric encodings).
     double qmaxSym = static_cast<double>((int64_t(1) << (spec.bits - 1)) - 1);
-    scale = std::max(-lo, hi) / qmaxSym;
+    double qminSym = spec.narrowRange ? qmaxSym : qmaxSym + 1.0;
+    scale = std::max(-lo / qminSym, hi / qmaxSym);
   } else {
     scale = (hi - lo) / (qmax - qmin);
   }

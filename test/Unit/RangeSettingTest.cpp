@@ -41,6 +41,9 @@ QuantizerSpec makeSpec(unsigned bits, bool isSigned, bool symmetric = false,
 const QuantizerSpec kU8 = makeSpec(8, false);
 const QuantizerSpec kS8 = makeSpec(8, true);
 const QuantizerSpec kS8Sym = makeSpec(8, true, /*symmetric=*/true);
+// The weights' default grid: symmetric signed narrow range [-127, 127].
+const QuantizerSpec kS8SymNarrow =
+    makeSpec(8, true, /*symmetric=*/true, /*narrow=*/true);
 
 /// Scales are rounded up to an f32.
 double f32Up(double s) {
@@ -102,23 +105,44 @@ TEST(ParamsForRange, MinMaxAsymmetric) {
 }
 
 TEST(ParamsForRange, SymmetricSigned) {
-  // s = max(|lo|, |hi|) / 127 with or without narrow range.
-  for (bool narrow : {false, true}) {
-    auto p = paramsForRange(-2.0, 1.0, makeSpec(8, true, true, narrow));
-    ASSERT_TRUE(p);
-    EXPECT_EQ(p->scale, f32Up(2.0 / 127));
-    EXPECT_EQ(p->zeroPoint, 0);
-    // -2 is the grid's -127; below it, narrow range stops at -127.
-    EXPECT_NEAR(fakeQuantize(-2.0, *p, makeSpec(8, true, true, narrow)), -2.0,
-                1e-6);
-    double lowest = fakeQuantize(-3.0, *p, makeSpec(8, true, true, narrow));
-    EXPECT_EQ(lowest, (narrow ? -127 : -128) * p->scale);
-  }
-  auto p = paramsForRange(-0.5, 2.0, makeSpec(4, true, true));
+  // Narrow range [-127, 127]: s = max(|lo|, |hi|) / 127.
+  QuantizerSpec narrow = makeSpec(8, true, true, /*narrow=*/true);
+  auto p = paramsForRange(-2.0, 1.0, narrow);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, f32Up(2.0 / 127));
+  EXPECT_EQ(p->zeroPoint, 0);
+  // -2 is the grid's -127; below it, narrow range stops at -127.
+  EXPECT_NEAR(fakeQuantize(-2.0, *p, narrow), -2.0, 1e-6);
+  EXPECT_EQ(fakeQuantize(-3.0, *p, narrow), -127 * p->scale);
+
+  // Full range [-128, 127]: the smallest grid covering [lo, hi],
+  // s = max(-lo / 128, hi / 127) (AIMET's symmetric encodings).
+  QuantizerSpec full = makeSpec(8, true, true);
+  p = paramsForRange(-2.0, 1.0, full);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, f32Up(2.0 / 128));
+  EXPECT_EQ(p->zeroPoint, 0);
+  // -2 is the grid's -128, and nothing below it.
+  EXPECT_NEAR(fakeQuantize(-2.0, *p, full), -2.0, 1e-6);
+  EXPECT_EQ(fakeQuantize(-3.0, *p, full), -128 * p->scale);
+  // A larger positive side: hi / 127, as narrow range.
+  p = paramsForRange(-1.0, 2.0, full);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, f32Up(2.0 / 127));
+
+  // 4 bits, full range [-8, 7]: hi / 7 = 2/7 > 0.5/8.
+  p = paramsForRange(-0.5, 2.0, makeSpec(4, true, true));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->scale, f32Up(2.0 / 7));
   EXPECT_EQ(p->zeroPoint, 0);
-  // 2 bits: q_max_sym = 1.
+  // 4 bits, full range, larger negative side: -lo / 8 (narrow: -lo / 7).
+  p = paramsForRange(-2.0, 0.5, makeSpec(4, true, true));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, 0.25);
+  p = paramsForRange(-2.0, 0.5, makeSpec(4, true, true, /*narrow=*/true));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, f32Up(2.0 / 7));
+  // 2 bits, full range [-2, 1]: max(0.5 / 2, 0.75 / 1).
   p = paramsForRange(-0.5, 0.75, makeSpec(2, true, true));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->scale, 0.75);
@@ -147,10 +171,14 @@ TEST(ParamsForRange, PowerOfTwo) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->scale, 0x1p-5);
   EXPECT_EQ(p->zeroPoint, 32);
-  // 2/127 = 0.01575 > 2^-6: 2^-5.
-  p = paramsForRange(-2.0, 1.0, makeSpec(8, true, true, false, true));
+  // Narrow range: 2/127 = 0.01575 > 2^-6: 2^-5.
+  p = paramsForRange(-2.0, 1.0, makeSpec(8, true, true, true, true));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->scale, 0x1p-5);
+  // Full range: 2/128 = 2^-6 stays.
+  p = paramsForRange(-2.0, 1.0, makeSpec(8, true, true, false, true));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scale, 0x1p-6);
   // Exact powers of two stay.
   p = paramsForRange(0.0, 255.0, makeSpec(8, false, false, false, true));
   ASSERT_TRUE(p);
@@ -276,12 +304,12 @@ TEST(MinMax, TensorsAndZeros) {
 TEST(PerChannel, AlongEachAxis) {
   // [[1, -2, 3], [-4, 5, -6]]
   std::vector<double> data = {1, -2, 3, -4, 5, -6};
-  auto p = perChannelParams(data, {2, 3}, 0, RangeMethod::MinMax, kS8Sym);
+  auto p = perChannelParams(data, {2, 3}, 0, RangeMethod::MinMax, kS8SymNarrow);
   ASSERT_TRUE(p);
   ASSERT_EQ(p->size(), 2u);
   EXPECT_EQ((*p)[0].scale, f32Up(3.0 / 127));
   EXPECT_EQ((*p)[1].scale, f32Up(6.0 / 127));
-  p = perChannelParams(data, {2, 3}, 1, RangeMethod::MinMax, kS8Sym);
+  p = perChannelParams(data, {2, 3}, 1, RangeMethod::MinMax, kS8SymNarrow);
   ASSERT_TRUE(p);
   ASSERT_EQ(p->size(), 3u);
   EXPECT_EQ((*p)[0].scale, f32Up(4.0 / 127));
@@ -1085,8 +1113,7 @@ TEST(ClippedNormalMean, ClosedForms) {
   // Unclipped: the mean. ReLU of N(0, 1): 1 / sqrt(2 pi). A clip symmetric
   // about the mean: the mean. Zero spread: the clamped mean.
   EXPECT_NEAR(clippedNormalMean(1.5, 2.0, -inf, inf), 1.5, 1e-12);
-  EXPECT_NEAR(clippedNormalMean(0.0, 1.0, 0.0, inf), 0.3989422804014327,
-              1e-12);
+  EXPECT_NEAR(clippedNormalMean(0.0, 1.0, 0.0, inf), 0.3989422804014327, 1e-12);
   EXPECT_NEAR(clippedNormalMean(2.0, 3.0, 0.0, 4.0), 2.0, 1e-12);
   EXPECT_EQ(clippedNormalMean(7.0, 0.0, 0.0, 6.0), 6.0);
   // Scaling: E[relu(s Y)] = s E[relu(Y)].

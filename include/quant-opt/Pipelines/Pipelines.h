@@ -136,6 +136,12 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
       *this, "per-channel",
       llvm::cl::desc("Per-output-channel weight quantizers"),
       llvm::cl::init(true)};
+  Option<bool> weightNarrowRange{
+      *this, "weight-narrow-range",
+      llvm::cl::desc("Symmetric weight grids of narrow range "
+                     "[-(2^(b-1)-1), 2^(b-1)-1] (else full range "
+                     "[-2^(b-1), 2^(b-1)-1], as AIMET)"),
+      llvm::cl::init(true)};
   Option<std::string> weightRange{
       *this, "weight-range",
       llvm::cl::desc("Weight range setting: minmax or mse"),

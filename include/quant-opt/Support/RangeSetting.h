@@ -87,10 +87,12 @@ constexpr double kMinScale = 0x1p-32;
 /// representable). With [q_min, q_max] = gridRange(spec):
 /// - asymmetric: s = (hi - lo) / (q_max - q_min),
 ///   z = q_min - round_half_even(lo / s), clamped to the grid;
-/// - symmetric signed: s = max(|lo|, |hi|) / (2^(b-1) - 1), z = 0. The
-///   divisor is 2^(b-1) - 1 with or without narrow range: the positive side
-///   ends at 2^(b-1) - 1 either way; narrow range only drops -2^(b-1), which
-///   the range [-s*q_max, s*q_max] does not need;
+/// - symmetric signed, narrow range [-(2^(b-1) - 1), 2^(b-1) - 1]:
+///   s = max(|lo|, |hi|) / (2^(b-1) - 1), z = 0;
+/// - symmetric signed, full range [-2^(b-1), 2^(b-1) - 1]: the smallest grid
+///   covering [lo, hi], s = max(-lo / 2^(b-1), hi / (2^(b-1) - 1)), z = 0
+///   (AIMET's symmetric encodings; for a symmetric range [-c, c], as narrow
+///   range);
 /// - symmetric unsigned (for non-negative tensors): s = hi / (2^b - 1),
 ///   z = 0; nullopt if lo < 0;
 /// - power of two: s is rounded up to the next power of two, so the range is

@@ -144,7 +144,7 @@ struct InsertQuantizersPass
     // Paper defaults: symmetric signed narrow-range weights, asymmetric
     // unsigned activations.
     Grid weightGrid{weightBits, /*isSigned=*/true, weightSymmetric,
-                    /*narrowRange=*/weightSymmetric};
+                    /*narrowRange=*/weightSymmetric && weightNarrowRange};
     Grid actGrid{actBits, /*isSigned=*/actSymmetric, actSymmetric,
                  /*narrowRange=*/false};
 

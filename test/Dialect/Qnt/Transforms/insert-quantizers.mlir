@@ -1,6 +1,7 @@
 // RUN: quant-opt %s -split-input-file -qnt-insert-quantizers | FileCheck %s
 // RUN: quant-opt %s -split-input-file -qnt-insert-quantizers="per-channel=false weight-bits=4 act-bits=6 act-symmetric=true weight-symmetric=false" | FileCheck %s --check-prefix=OPTS
 // RUN: quant-opt %s -split-input-file -qnt-insert-quantizers="input-range=0,1" | FileCheck %s --check-prefix=RANGE
+// RUN: quant-opt %s -split-input-file -qnt-insert-quantizers="weight-narrow-range=false weight-bits=4" | FileCheck %s --check-prefix=FULL
 
 // Idempotence: a second run changes nothing (also with input-range).
 // RUN: quant-opt %s -split-input-file -qnt-insert-quantizers -o %t.once.mlir
@@ -22,6 +23,10 @@
 // CHECK: %[[C:.*]] = qnt.conv2d %[[XQ]], %[[WQ]], %[[B]]
 // CHECK: %[[CQ:.*]] = qnt.fake_quant %[[C]] bits = 8 : tensor<1x2x2x2xf32>
 // CHECK: return %[[CQ]]
+// Full-range symmetric weights: no narrow_range.
+// FULL-LABEL: func.func @conv
+// FULL: qnt.fake_quant %{{.*}} bits = 8 : tensor<1x1x4x4xf32>
+// FULL: qnt.fake_quant %{{.*}} bits = 4 signed symmetric axis = 0 : tensor<2x1x3x3xf32>
 // OPTS-LABEL: func.func @conv
 // OPTS: qnt.fake_quant %{{.*}} bits = 6 signed symmetric : tensor<1x1x4x4xf32>
 // OPTS: qnt.fake_quant %{{.*}} bits = 4 signed : tensor<2x1x3x3xf32>

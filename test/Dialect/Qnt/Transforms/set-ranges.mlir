@@ -28,6 +28,27 @@ func.func @minmax(%x: tensor<4xf32>) -> (tensor<3xf32>, tensor<4xf32>) {
 
 // -----
 
+// Full-range symmetric weights (`weight-narrow-range=false`), 4 bits, grid
+// [-8, 7]: the smallest scale covering the data, max(-lo / 8, hi / 7).
+// [-2, -1, 0.5]: s = 2 / 8 = 0.25 (narrow range: 2 / 7), so -2 is the
+// grid's -8. [-0.5, 2]: s = 2 / 7 (-> f32 0.2857142984867096) as narrow.
+// POW2 rounds 2 / 7 up to 0.5 and keeps 0.25.
+// CHECK-LABEL: func.func @full_range
+// CHECK: qnt.fake_quant %{{.*}} bits = 4 signed symmetric scale = [2.500000e-01] zero_point = [0] : tensor<3xf32>
+// CHECK: qnt.fake_quant %{{.*}} bits = 4 signed symmetric scale = [2.85714{{[0-9]*}}e-01] zero_point = [0] : tensor<2xf32>
+// POW2-LABEL: func.func @full_range
+// POW2: qnt.fake_quant %{{.*}} bits = 4 signed symmetric scale = [2.500000e-01] zero_point = [0] : tensor<3xf32>
+// POW2: qnt.fake_quant %{{.*}} bits = 4 signed symmetric scale = [5.000000e-01] zero_point = [0] : tensor<2xf32>
+func.func @full_range() -> (tensor<3xf32>, tensor<2xf32>) {
+  %w = arith.constant dense<[-2.0, -1.0, 0.5]> : tensor<3xf32>
+  %wq = qnt.fake_quant %w bits = 4 signed symmetric : tensor<3xf32>
+  %v = arith.constant dense<[-0.5, 2.0]> : tensor<2xf32>
+  %vq = qnt.fake_quant %v bits = 4 signed symmetric : tensor<2xf32>
+  return %wq, %vq : tensor<3xf32>, tensor<2xf32>
+}
+
+// -----
+
 // Per channel along axis 0: rows [1, -0.5] and [0.25, 0.5] give 1 / 127
 // and 0.5 / 127. Along axis 1: columns [1, 0.25] and [-0.5, 0.5] give
 // 1 / 127 and 0.5 / 127 too.

@@ -359,7 +359,9 @@ def QntInsertQuantizersPass : Pass<"qnt-insert-quantizers"> {
 
     - Weights: the constant weight operand of every `qnt.conv2d` and
       `qnt.matmul` gets a `weight-bits` quantizer, symmetric signed with
-      narrow range (`weight-symmetric=false`: asymmetric signed), per output
+      narrow range (`weight-narrow-range=false`: full signed range, whose
+      min-max scale is `max(-min / 2^(b-1), max / (2^(b-1)-1))`;
+      `weight-symmetric=false`: asymmetric signed), per output
       channel if `per-channel` (conv2d: axis 0 of the OIHW weight; matmul:
       the `N` dim of a constant `rhs`, i.e. its last dim, or the one before
       it with `transpose_rhs`). A constant `lhs` is quantized per tensor
@@ -417,6 +419,9 @@ def QntInsertQuantizersPass : Pass<"qnt-insert-quantizers"> {
            "Quantize conv2d/matmul weights per output channel">,
     Option<"weightSymmetric", "weight-symmetric", "bool", "true",
            "Weights: symmetric signed narrow-range (else asymmetric signed)">,
+    Option<"weightNarrowRange", "weight-narrow-range", "bool", "true",
+           "Symmetric weights: narrow range [-(2^(b-1)-1), 2^(b-1)-1] "
+           "(else the full signed range [-2^(b-1), 2^(b-1)-1])">,
     Option<"actSymmetric", "act-symmetric", "bool", "false",
            "Activations: symmetric signed (else asymmetric unsigned)">,
     ListOption<"inputRange", "input-range", "double",
