@@ -449,7 +449,7 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", "100000",
+    Option<"minWork", "min-work", "int64_t", "1000000",
            "Run an outermost parallel loop on several threads only when its "
            "nest executes at least this many operations (decided at run "
            "time when the loop's trip count is dynamic)">

@@ -1,7 +1,8 @@
 // Row i of the result: the OpenMP thread that ran iteration i of a loop
 // marked qnt.parallel (multi-threaded.test), then the row's input plus
 // 131072 x 0. The inner loop gives the nest enough work (131072 additions per
-// image, above qnt-parallelize-loops' default min-work) to be split.
+// image: from 8 images on, qnt-parallelize-loops' default min-work) to be
+// split.
 func.func private @omp_get_thread_num() -> i32
 
 func.func @main(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
