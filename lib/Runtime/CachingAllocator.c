@@ -29,6 +29,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 enum {
@@ -113,8 +114,13 @@ static void initialize(void) {
   if (env && *env) {
     char *end;
     unsigned long long value = strtoull(env, &end, 10);
-    if (*end == '\0')
+    if (*end == '\0' && *env != '-')
       atomic_store(&cacheLimit, (uint64_t)value);
+    else
+      fprintf(stderr,
+              "quant-opt runtime: warning: QUANTOPT_RT_CACHE_LIMIT='%s' is "
+              "not a number of bytes; caching up to the default %llu bytes\n",
+              env, (unsigned long long)kDefaultLimit);
   }
 }
 
