@@ -60,11 +60,15 @@ void forToParallel(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.eraseOp(loop);
 }
 
-/// True if the trip count of a loop dimension is known at compile time.
-bool isStaticTripCount(Value lowerBound, Value upperBound, Value step) {
-  std::optional<int64_t> s = getConstantIntValue(step);
-  return getConstantIntValue(lowerBound) && getConstantIntValue(upperBound) &&
-         s && *s > 0;
+/// The trip count of one loop dimension if it is known at compile time.
+std::optional<uint64_t> staticTripCount(Value lowerBound, Value upperBound,
+                                        Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lowerBound),
+                         u = getConstantIntValue(upperBound),
+                         s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return std::nullopt;
+  return std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
 }
 
 /// True if some dimension of `loop` has a trip count known only at run time
@@ -74,18 +78,13 @@ bool hasDynamicTripCount(scf::ParallelOp loop) {
       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()),
       [](auto dim) {
         auto [lb, ub, step] = dim;
-        return !isStaticTripCount(lb, ub, step);
+        return !staticTripCount(lb, ub, step);
       });
 }
 
 /// The trip count of one loop dimension; a dynamic count (the batch) is 1.
 uint64_t tripCount(Value lowerBound, Value upperBound, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lowerBound),
-                         u = getConstantIntValue(upperBound),
-                         s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
-    return 1;
-  return std::max<int64_t>(0, llvm::divideCeil(*u - *l, *s));
+  return staticTripCount(lowerBound, upperBound, step).value_or(1);
 }
 
 /// The work of a loop nest: an estimate of the operations it executes,
@@ -185,7 +184,7 @@ struct ParallelizeLoopsPass
     Value trips;
     for (auto [lb, ub, step] : llvm::zip(
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-      if (isStaticTripCount(lb, ub, step))
+      if (staticTripCount(lb, ub, step))
         continue;
       Value count = arith::CeilDivSIOp::create(
           rewriter, loc, arith::SubIOp::create(rewriter, loc, ub, lb), step);
