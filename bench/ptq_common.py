@@ -10,9 +10,13 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def quant_run_accuracy(args, mlir):
-    """Top-1 % of `mlir` by quant-run on the first args.images of args.eval_images."""
-    out = subprocess.run([args.quant_run, str(mlir), "--input", str(args.eval_images),
-                          "--labels", str(args.eval_labels), "--limit", str(args.images),
-                          "--json", "--quiet"], check=True, capture_output=True, text=True)
+def quant_run_accuracy(args, mlir, output=None):
+    """Top-1 % of `mlir` by quant-run on the first args.images of args.eval_images;
+    the logits go to the .npy file `output` if given."""
+    command = [args.quant_run, str(mlir), "--input", str(args.eval_images),
+               "--labels", str(args.eval_labels), "--limit", str(args.images),
+               "--json", "--quiet"]
+    if output:
+        command += ["--output", str(output)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
     return 100.0 * json.loads(out.stdout)["accuracy"]

@@ -23,6 +23,11 @@ table.
 
 Prints a Markdown table (top-1 % of both, default - core, the pipeline wall
 time of each) on stdout, written to --out if given; progress on stderr.
+Paired statistics, since both columns classify the same images: the images
+only core gets right and only default gets right, the two-sided exact
+McNemar p of that split (small p: the difference is not chance), and each
+column's mean squared logit error against the float model's logits (how
+close the quantized model is to the float one it simulates).
 
   .venv/bin/python3 bench/ptq_default.py [--models mlp resnet mobilenetv2 vit]
       [--bits 8 4] [--granularity per-channel per-tensor] [--images 2000]
@@ -32,9 +37,11 @@ time of each) on stdout, written to --out if given; progress on stderr.
 
 import argparse
 import json
+import math
 import pathlib
 import subprocess
 import time
+import numpy as np
 from ptq_common import log, quant_run_accuracy as accuracy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -58,9 +65,24 @@ def run_cell(args, float_mlir, bits, granularity, name, extra):
     if result.returncode != 0:
         log(result.stderr)
         raise SystemExit(f"quant-opt failed on {out.name} ({options})")
-    top1 = accuracy(args, out)
+    logits = out.with_suffix(".npy")
+    top1 = accuracy(args, out, logits)
     out.unlink()
-    return top1, seconds
+    return top1, seconds, read_logits(logits)
+
+
+def read_logits(path):
+    """The logits in `path` (deleted): (predicted classes as a digit string, logits)."""
+    logits = np.load(path)
+    path.unlink()
+    return "".join(str(c) for c in logits.argmax(axis=1)), logits
+
+
+def mcnemar(only_a, only_b):
+    """Two-sided exact McNemar p of `only_a` against `only_b` discordant pairs."""
+    n = only_a + only_b
+    tail = sum(math.comb(n, i) for i in range(min(only_a, only_b) + 1))
+    return min(1.0, 2 * tail / 2**n)
 
 
 def main():
@@ -105,19 +127,32 @@ def main():
         if path.exists():
             cache.update(json.loads(path.read_text()))
 
+    float_logits = {}
+
+    def float_model(model):
+        """The imported float model of `model` and its logits on the images."""
+        float_mlir = args.work / f"{model}.mlir"
+        if not float_mlir.exists():
+            subprocess.run([args.quant_translate, "--import-onnx",
+                            str(ROOT / "models" / f"{model}.onnx"), "-o",
+                            str(float_mlir)], check=True)
+        if model not in float_logits:
+            path = args.work / f"{model}.float.npy"
+            accuracy(args, float_mlir, path)
+            float_logits[model] = read_logits(path)[1]
+        return float_mlir, float_logits[model]
+
     def cell(model, bits, granularity, name, extra):
         key = f"{model} W{bits}A8 {granularity} {name} images={args.images} [{extra}]"
         if key not in cache and args.only and name not in args.only:
             return None
         if key not in cache:
-            float_mlir = args.work / f"{model}.mlir"
-            if not float_mlir.exists():
-                subprocess.run([args.quant_translate, "--import-onnx",
-                                str(ROOT / "models" / f"{model}.onnx"), "-o",
-                                str(float_mlir)], check=True)
+            float_mlir, reference = float_model(model)
             log(f"{model} W{bits}A8 {granularity} {name}: running")
-            top1, seconds = run_cell(args, float_mlir, bits, granularity, name, extra)
-            cache[key] = {"top1": top1, "seconds": seconds}
+            top1, seconds, (predicted, logits) = run_cell(args, float_mlir, bits,
+                                                          granularity, name, extra)
+            cache[key] = {"top1": top1, "seconds": seconds, "predicted": predicted,
+                          "logit_mse": float(np.mean((logits - reference) ** 2))}
             if args.cache:
                 args.cache.write_text(json.dumps(cache, indent=1) + "\n")
         log(f"{model} W{bits}A8 {granularity} {name}: {cache[key]['top1']:.2f} % "
@@ -130,19 +165,32 @@ def main():
              f"default: the pipeline's defaults"
              + "".join(f"; {n}: default + `{o}`" for n, o in columns[2:]) + ".", "",
              "| model | bits | granularity | " + " | ".join(names)
-             + " | default - core | " + " | ".join(f"{n} time" for n in names) + " |",
-             "|---|---|---|" + "---|" * (2 * len(names) + 1)]
+             + " | default - core | images only core / only default right | McNemar p"
+             " | logit MSE to float, core / default | "
+             + " | ".join(f"{n} time" for n in names) + " |",
+             "|---|---|---|" + "---|" * (2 * len(names) + 4)]
+    labels = np.load(args.eval_labels)[:args.images]
     for granularity in args.granularity:
         for bits in args.bits:
             for model in args.models:
                 results = [cell(model, bits, granularity, n, o) for n, o in columns]
-                diff = "-" if None in results[:2] else \
-                    f"{results[1]['top1'] - results[0]['top1']:+.2f}"
+                core, default = results[:2]
+                diff = paired = p = mse = "-"
+                if core is not None and default is not None:
+                    diff = f"{default['top1'] - core['top1']:+.2f}"
+                if core and default and "predicted" in core and "predicted" in default:
+                    right = [np.array(list(r["predicted"]), dtype=int) == labels
+                             for r in (core, default)]
+                    only_core = int(np.sum(right[0] & ~right[1]))
+                    only_default = int(np.sum(right[1] & ~right[0]))
+                    paired = f"{only_core} / {only_default}"
+                    p = f"{mcnemar(only_core, only_default):.2f}"
+                    mse = f"{core['logit_mse']:.3g} / {default['logit_mse']:.3g}"
                 lines.append(
                     f"| {model} | W{bits}A8 | {granularity} | "
                     + " | ".join("not run" if r is None else f"{r['top1']:.2f}"
                                  for r in results)
-                    + f" | {diff} | "
+                    + f" | {diff} | {paired} | {p} | {mse} | "
                     + " | ".join("-" if r is None else f"{r['seconds']:.0f} s"
                                  for r in results) + " |")
                 log(lines[-1])
