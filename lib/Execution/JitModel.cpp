@@ -164,17 +164,15 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   PassManager pm(ctx);
   std::string pipelineError;
   llvm::raw_string_ostream errorStream(pipelineError);
+  const CodegenOptions &codegen = options.codegen;
   LowerToLLVMOptions lowerOptions;
-  lowerOptions.kernelTarget = options.kernelTarget;
-  lowerOptions.numThreads = options.numThreads;
+  codegen.applyTo(lowerOptions);
   llvm::StringRef openmpRuntime = QUANTOPT_OPENMP_RUNTIME;
-  if (options.numThreads > 1 && openmpRuntime.empty())
+  if (codegen.numThreads > 1 && openmpRuntime.empty())
     return makeError("num-threads > 1 needs the OpenMP runtime (libomp), "
                      "which this build did not find: install libomp-22-dev "
                      "(scripts/setup.sh) and reconfigure");
-  lowerOptions.vectorize = options.vectorize;
-  lowerOptions.cachingAllocator = options.cachingAllocator;
-  model->cachingAllocator = options.cachingAllocator;
+  model->cachingAllocator = codegen.cachingAllocator;
   if (failed(buildLowerToLLVMPipeline(pm, lowerOptions, errorStream)))
     return makeError("invalid lowering pipeline: " + pipelineError);
   if (failed(pm.run(*lowered)))
@@ -198,7 +196,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
       options.optLevel, /*sizeLevel=*/0, machine->get());
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   llvm::SmallVector<llvm::StringRef, 1> libraries;
-  if (options.numThreads > 1)
+  if (codegen.numThreads > 1)
     libraries.push_back(openmpRuntime);
   engineOptions.sharedLibPaths = libraries;
   auto engine =
@@ -208,7 +206,7 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   model->engine = std::move(*engine);
   // The caching allocator's functions, from the runtime linked into this
   // library (not looked up in the process: nothing exports them).
-  if (options.cachingAllocator)
+  if (codegen.cachingAllocator)
     model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
       llvm::orc::SymbolMap symbols;
       auto add = [&](llvm::StringRef name, auto *function) {

@@ -27,6 +27,13 @@
 using namespace mlir;
 using namespace mlir::quantopt;
 
+void CodegenOptions::applyTo(LowerToLLVMOptions &options) const {
+  options.kernelTarget = kernelTarget;
+  options.numThreads = numThreads;
+  options.vectorize = vectorize;
+  options.cachingAllocator = cachingAllocator;
+}
+
 std::string
 mlir::quantopt::getLowerToLLVMPipeline(const LowerToLLVMOptions &options) {
   std::string kernels;

@@ -172,13 +172,13 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
   // The runtime (lib/Runtime) of the caching allocator: this build's
   // static library, or its one C file compiled for another target.
   std::string runtime, runtimeWhat;
-  if (options.cachingAllocator) {
+  if (options.codegen.cachingAllocator) {
     runtime = " -L" + std::string(QUANTOPT_RUNTIME_LIBRARY_DIR) +
               " -lquant-opt-runtime";
     runtimeWhat = " the quant-opt runtime,";
   }
-  if (options.numThreads > 1)
-    os << " * The code runs on " << options.numThreads
+  if (options.codegen.numThreads > 1)
+    os << " * The code runs on " << options.codegen.numThreads
        << " OpenMP threads: link with the object file," << runtimeWhat
        << " libomp and libm:\n"
           " * cc app.c "
@@ -187,9 +187,9 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
           "-lm\n";
   else
     os << " * Link with the object file"
-       << (options.cachingAllocator ? ", the quant-opt runtime" : "")
+       << (options.codegen.cachingAllocator ? ", the quant-opt runtime" : "")
        << " and libm: cc app.c " << name << ".o" << runtime << " -lm\n";
-  if (options.cachingAllocator)
+  if (options.codegen.cachingAllocator)
     os << " * The model's buffers come from the quant-opt runtime's caching "
           "allocator\n"
           " * (libquant-opt-runtime.a; for another target compile "
@@ -248,16 +248,17 @@ static std::string makeHeader(const AotOptions &options, StringRef entryName,
   os << "\n";
 
   // Releasing results.
-  if (options.cachingAllocator)
+  if (options.codegen.cachingAllocator)
     os << "/* The quant-opt runtime (include/quant-opt/Runtime/Runtime.h). "
           "*/\nvoid quantopt_rt_free(void *ptr);\n"
           "void quantopt_rt_trim(void);\n\n";
   os << "/* Frees a result buffer of the model (its allocated pointer), "
         "allocated with\n * "
-     << (options.cachingAllocator ? "the runtime's quantopt_rt_aligned_alloc"
-                                  : "aligned_alloc")
+     << (options.codegen.cachingAllocator
+             ? "the runtime's quantopt_rt_aligned_alloc"
+             : "aligned_alloc")
      << ". */\nstatic inline void " << name << "_free(void *allocated) {\n  "
-     << (options.cachingAllocator ? "quantopt_rt_free" : "free")
+     << (options.codegen.cachingAllocator ? "quantopt_rt_free" : "free")
      << "(allocated);\n}\n\n";
 
   // The entry point.
@@ -493,14 +494,13 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
 
   // The lowering, with the int8 micro-kernels of the target's features.
   LowerToLLVMOptions lowerOptions;
-  lowerOptions.vectorize = options.vectorize;
-  lowerOptions.cachingAllocator = options.cachingAllocator;
+  options.codegen.applyTo(lowerOptions);
   const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
   std::string best =
       selectInt8KernelTarget(triple, [&](llvm::StringRef feature) {
         return subtarget->checkFeatures(("+" + feature).str());
       });
-  StringRef requested = options.kernelTarget;
+  StringRef requested = options.codegen.kernelTarget;
   if (requested.empty() || requested == "host")
     lowerOptions.kernelTarget = best;
   else if (requested == "none" || requested == "portable" ||
@@ -515,7 +515,6 @@ mlir::quantopt::compileAheadOfTime(ModuleOp module, const AotOptions &options) {
     return makeError("unknown kernel target '" + requested.str() +
                      "' (host, none, portable, avx2, avx512-vnni, "
                      "arm-dotprod)");
-  lowerOptions.numThreads = options.numThreads;
   PassManager pm(ctx);
   std::string pipelineError;
   llvm::raw_string_ostream errorStream(pipelineError);

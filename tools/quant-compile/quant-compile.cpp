@@ -14,6 +14,7 @@
 
 #include "quant-opt/Conversion/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
+#include "quant-opt/Pipelines/CodegenCommandLine.h"
 #include "quant-opt/Target/AheadOfTime.h"
 
 #include "mlir/InitAllDialects.h"
@@ -36,6 +37,8 @@ using namespace mlir::quantopt;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("quant-compile options");
+static CodegenCommandLine codegen(category,
+                                  CodegenCommandLine::Tool::AheadOfTime);
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.mlir>"),
                                       cl::cat(category));
@@ -70,31 +73,6 @@ static cl::opt<std::string>
              cl::desc("Target features, e.g. +avx2 (default: the host's "
                       "for the host CPU)"),
              cl::cat(category));
-static cl::opt<bool> vectorize(
-    "vectorize",
-    cl::desc("Vectorize the float convs (qnt-vectorize-float-conv), the "
-             "element-wise ops, depthwise convs and max pools (qnt-vectorize; "
-             "default true); false: scalar loops"),
-    cl::init(true), cl::cat(category));
-static cl::opt<bool> cachingAllocator(
-    "caching-allocator",
-    cl::desc("Allocate the model's buffers with the quant-opt runtime's "
-             "caching allocator, which keeps freed blocks for the next call "
-             "(default true; link the program with libquant-opt-runtime.a, as "
-             "the header says); false: aligned_alloc and free"),
-    cl::init(true), cl::cat(category));
-static cl::opt<std::string> kernelTarget(
-    "kernel-target",
-    cl::desc("The int8 micro-kernels: host (default: the best the target's "
-             "features allow), avx512-vnni, avx2, arm-dotprod, portable, or "
-             "none (the reference loops); one the target lacks is an error"),
-    cl::init("host"), cl::cat(category));
-static cl::opt<unsigned> numThreads(
-    "num-threads",
-    cl::desc("Threads of the generated code (default 1); above 1 it runs "
-             "loops on OpenMP threads: link the program with libomp "
-             "(-L/usr/lib/llvm-22/lib -lomp, Debian libomp-22-dev)"),
-    cl::init(1), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
 
@@ -155,12 +133,10 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.features = features;
   options.optLevel = optLevel;
-  options.kernelTarget = kernelTarget;
-  if (numThreads == 0)
-    return fail("--num-threads must be at least 1");
-  options.numThreads = numThreads;
-  options.vectorize = vectorize;
-  options.cachingAllocator = cachingAllocator;
+  auto codegenOptions = codegen.get();
+  if (!codegenOptions)
+    return fail(llvm::toString(codegenOptions.takeError()));
+  options.codegen = *codegenOptions;
   options.sourceName = llvm::sys::path::filename(modelPath).str();
   auto result = compileAheadOfTime(*module, options);
   if (!result)

@@ -14,6 +14,7 @@
 
 #include "quant-opt/Execution/Evaluate.h"
 #include "quant-opt/InitAll.h"
+#include "quant-opt/Pipelines/CodegenCommandLine.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -33,6 +34,7 @@ using namespace mlir::quantopt;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("quant-run options");
+static CodegenCommandLine codegen(category, CodegenCommandLine::Tool::Jit);
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.mlir>"),
                                       cl::cat(category));
@@ -70,29 +72,6 @@ static cl::opt<bool>
           cl::desc("Run once on the inputs exactly as given, with no sample "
                    "dim (single examples, e.g. the ONNX node tests)"),
           cl::cat(category));
-static cl::opt<bool> vectorize(
-    "vectorize",
-    cl::desc("Vectorize the float convs (qnt-vectorize-float-conv), the "
-             "element-wise ops, depthwise convs and max pools (qnt-vectorize; "
-             "default true); false: scalar loops"),
-    cl::init(true), cl::cat(category));
-static cl::opt<bool> cachingAllocator(
-    "caching-allocator",
-    cl::desc("Allocate the model's buffers with the quant-opt runtime's "
-             "caching allocator, which keeps freed blocks for the next call "
-             "(default true); false: aligned_alloc and free"),
-    cl::init(true), cl::cat(category));
-static cl::opt<std::string> kernelTarget(
-    "kernel-target",
-    cl::desc("The int8 micro-kernels: host (default), avx512-vnni, avx2, "
-             "portable, arm-dotprod, or none (reference loops)"),
-    cl::init("host"), cl::cat(category));
-static cl::opt<unsigned> numThreads(
-    "num-threads",
-    cl::desc("Threads of the generated code (default 1); above 1 the "
-             "kernels' and ops' outermost loops run on OpenMP threads "
-             "(needs libomp, libomp-22-dev)"),
-    cl::init(1), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print one JSON object instead of text"),
                           cl::cat(category));
@@ -149,12 +128,10 @@ int main(int argc, char **argv) {
 
   JitOptions jitOptions;
   jitOptions.entry = entry;
-  jitOptions.kernelTarget = kernelTarget;
-  if (numThreads == 0)
-    return fail("--num-threads must be at least 1");
-  jitOptions.numThreads = numThreads;
-  jitOptions.vectorize = vectorize;
-  jitOptions.cachingAllocator = cachingAllocator;
+  auto codegenOptions = codegen.get();
+  if (!codegenOptions)
+    return fail(codegenOptions.takeError());
+  jitOptions.codegen = *codegenOptions;
   auto model = JitModel::compile(*module, jitOptions);
   if (!model)
     return fail(model.takeError());

@@ -15,6 +15,7 @@
 #ifndef QUANTOPT_EXECUTION_JITMODEL_H
 #define QUANTOPT_EXECUTION_JITMODEL_H
 
+#include "quant-opt/Pipelines/Pipelines.h"
 #include "quant-opt/Support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -43,18 +44,10 @@ struct JitOptions {
   std::string entry;
   /// LLVM optimization level of the generated code.
   unsigned optLevel = 3;
-  /// The int8 micro-kernels (qnt-lower-int8-kernels target): host,
-  /// avx512-vnni, avx2, portable, arm-dotprod, or none.
-  std::string kernelTarget = "host";
-  /// Threads of the generated code (qnt-lower-to-llvm num-threads); above
-  /// 1 the engine loads the OpenMP runtime (libomp).
-  unsigned numThreads = 1;
-  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
-  bool vectorize = true;
-  /// Buffers from the runtime's caching allocator (the pipeline's
-  /// `caching-allocator` option); the engine resolves quantopt_rt_* to the
-  /// runtime linked into this library.
-  bool cachingAllocator = true;
+  /// The lowering's choices. With numThreads above 1 the engine loads the
+  /// OpenMP runtime (libomp); with cachingAllocator it resolves quantopt_rt_*
+  /// to the runtime linked into this library.
+  CodegenOptions codegen;
 };
 
 /// The entry function of a model: `name`, or `main`, or the only public

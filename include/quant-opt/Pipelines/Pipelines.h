@@ -58,6 +58,25 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::init(true)};
 };
 
+/// The code-generation choices that the JIT (JitOptions, quant-run) and the
+/// AOT compiler (AotOptions, quant-compile) take: four of qnt-lower-to-llvm's
+/// options, as plain values.
+struct CodegenOptions {
+  /// kernel-target: host (the best the target's features allow),
+  /// avx512-vnni, avx2, portable, arm-dotprod, or none.
+  std::string kernelTarget = "host";
+  /// num-threads: above 1 the code runs loops on OpenMP threads (libomp).
+  unsigned numThreads = 1;
+  /// vectorize.
+  bool vectorize = true;
+  /// caching-allocator: the code needs the quant-opt runtime
+  /// (libquant-opt-runtime.a) and its results are freed with quantopt_rt_free.
+  bool cachingAllocator = true;
+
+  /// Sets these options of `options` (kernel-target as given here).
+  void applyTo(LowerToLLVMOptions &options) const;
+};
+
 /// The textual pass pipeline of qnt-lower-to-llvm (without the enclosing
 /// builtin.module), e.g. for printing it.
 std::string getLowerToLLVMPipeline(const LowerToLLVMOptions &options);

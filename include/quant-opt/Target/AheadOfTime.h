@@ -14,6 +14,8 @@
 #ifndef QUANTOPT_TARGET_AHEADOFTIME_H
 #define QUANTOPT_TARGET_AHEADOFTIME_H
 
+#include "quant-opt/Pipelines/Pipelines.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -37,17 +39,11 @@ struct AotOptions {
   std::string features;
   /// LLVM optimization level (0 to 3).
   unsigned optLevel = 3;
-  /// The int8 micro-kernels (qnt-lower-int8-kernels): none, portable, avx2,
-  /// avx512-vnni or arm-dotprod; empty or "host": the best the target's
-  /// features allow. One the target cannot run is an error.
-  std::string kernelTarget;
-  /// Threads of the generated code; above 1 the object calls libomp.
-  unsigned numThreads = 1;
-  /// qnt-vectorize in the lowering (the pipeline's `vectorize` option).
-  bool vectorize = true;
-  /// Buffers from the runtime's caching allocator (the pipeline's
-  /// `caching-allocator` option): the program links libquant-opt-runtime.a.
-  bool cachingAllocator = true;
+  /// The lowering's choices. kernelTarget "host" (or empty) is the best the
+  /// target's features allow, one the target cannot run is an error; with
+  /// numThreads above 1 the object calls libomp; with cachingAllocator the
+  /// program links libquant-opt-runtime.a.
+  CodegenOptions codegen;
   /// Recorded in the header ("model.mlir").
   std::string sourceName;
 };
