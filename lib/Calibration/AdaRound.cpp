@@ -381,8 +381,19 @@ void AdaRoundPass::runOnOperation() {
       model->prepareData(std::move(*raw), calibrationData, numSamples);
   if (failed(data))
     return signalPassFailure();
-  for (Layer &layer : layers)
+  for (Layer &layer : layers) {
     layer.plan(data->shape[0], positionsPerSample, quantizedInputs);
+    // Fewer input rows than inputs: the Gram matrix is singular and the
+    // rounding can fit these samples rather than the data (the MLP's first
+    // layer, 784 inputs, on 256 samples: its error fell 56x on the samples
+    // and the model's accuracy fell).
+    if (layer.samples < layer.patch)
+      layer.op->emitWarning()
+          << "qnt-adaround: " << layer.patch << " inputs per output but only "
+          << layer.samples << " input rows (" << layer.perSample
+          << " per sample): the rounding can overfit the calibration "
+             "samples; give more (num-samples, positions-per-sample)";
+  }
 
   // The float model, once: the Grams (float inputs) or the positions and
   // the float layers' outputs there (quantized inputs).

@@ -16,7 +16,8 @@
 //                                                   ranges from BN statistics)
 //   qnt-set-ranges{weight-range, act-range,        (range setting;
 //                  logits-range}                   cross-entropy logits)
-//   qnt-adaround{calibration-data, input}          (with data, adaround=true)
+//   qnt-adaround{calibration-data, num-samples,    (with data, adaround=true)
+//                input}
 //   qnt-analytic-bias-correction                   (bias-correction=analytic,
 //                                                   or auto without data)
 //   qnt-empirical-bias-correction{calibration-data, (bias-correction=
@@ -110,9 +111,10 @@ mlir::quantopt::getPtqPipeline(const PtqPipelineOptions &options,
   bool adaround = hasData && options.adaround;
   if (adaround)
     pipeline +=
-        llvm::formatv(",qnt-adaround{{calibration-data={0} "
-                      "iterations={1} input={2}}",
+        llvm::formatv(",qnt-adaround{{calibration-data={0} num-samples={1} "
+                      "iterations={2} input={3}}",
                       options.calibrationData.getValue(),
+                      options.numSamples.getValue(),
                       options.adaroundIterations.getValue(), adaroundInput)
             .str();
   // As AIMET, no bias correction on top of AdaRound (it already minimises

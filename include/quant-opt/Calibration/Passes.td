@@ -205,6 +205,10 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
     a per-channel weight quantizer along a non-output axis, bad options
     (`input` other than `float` or `quantized`).
     No layer to optimise: a warning, the module unchanged.
+    A layer with fewer input rows (samples x positions per sample) than
+    inputs per output: a warning (its Gram matrix is singular, so the
+    rounding can fit these samples rather than the data; the MLP's first
+    layer has 784 inputs and one row per sample).
 
     Before (`--qnt-adaround="calibration-data=x.npy"`, no quantizer before
     the layer, so its quantized and float inputs agree; every sample of

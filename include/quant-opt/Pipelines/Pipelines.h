@@ -96,7 +96,9 @@ struct PtqPipelineOptions : public PassPipelineOptions<PtqPipelineOptions> {
                      "analysis alone (BN statistics, assume_range ops)")};
   Option<int64_t> numSamples{
       *this, "num-samples",
-      llvm::cl::desc("Calibration samples to use (0: all)"), llvm::cl::init(0)};
+      llvm::cl::desc("Calibration samples to use, for calibration and "
+                     "AdaRound (0: all)"),
+      llvm::cl::init(0)};
   Option<std::string> inputRange{
       *this, "input-range",
       llvm::cl::desc("lo,hi: the range of the network inputs, for "
