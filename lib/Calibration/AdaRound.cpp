@@ -385,8 +385,8 @@ void AdaRoundPass::runOnOperation() {
     layer.plan(data->shape[0], positionsPerSample, quantizedInputs);
     // Fewer input rows than inputs: the Gram matrix is singular and the
     // rounding can fit these samples rather than the data (the MLP's first
-    // layer, 784 inputs, on 256 samples: its error fell 56x on the samples
-    // and the model's accuracy fell).
+    // layer, 784 inputs, on 256 samples: its error on them fell 56x below
+    // nearest rounding's, and the model's top-1 was below nearest's).
     if (layer.samples < layer.patch)
       layer.op->emitWarning()
           << "qnt-adaround: " << layer.patch << " inputs per output but only "
