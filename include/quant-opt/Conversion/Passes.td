@@ -428,6 +428,14 @@ def ParallelizeLoopsPass : Pass<"qnt-parallelize-loops"> {
       versioned into `scf.if` over the parallel loop and a sequential copy,
       taken when the dynamic trip count times the work of one iteration
       reaches `min-work`. Inside a nest, dynamic trip counts count as 1.
+    - of a multi-dimensional outermost `scf.parallel`, only the leading
+      dimensions whose static trip counts multiply to 8 (dynamic counts as
+      1) stay parallel, the others become sequential loops inside: OpenMP
+      splits a collapsed loop by its linearized index and recovers every
+      dimension's index from it by division in every iteration, and LLVM
+      vectorizes the inner loops (or makes memsets and memcpys of them) only
+      as plain loops. A padded buffer's zero fill `(N, 64, 30, 30)` runs
+      as `(N, 64)` in parallel around two `scf.for`.
 
     Loops with reductions (`scf.reduce` with operands) are left as they are.
 

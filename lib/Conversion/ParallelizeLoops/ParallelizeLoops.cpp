@@ -115,6 +115,25 @@ uint64_t estimateWork(Operation *loop) {
   return llvm::SaturatingMultiply(trips, body);
 }
 
+/// The leading dimensions of `loop` that stay parallel: up to the first
+/// whose static trip counts multiply to kMinChunks (dynamic counts as 1),
+/// all if none does. The others run as sequential loops inside each chunk,
+/// where LLVM vectorizes them (or makes memset/memcpy of them): OpenMP
+/// splits a multi-dimensional loop by its linearized index, and recovers
+/// every dimension's index from it by division in every iteration.
+constexpr uint64_t kMinChunks = 8;
+unsigned numParallelDims(scf::ParallelOp loop) {
+  uint64_t chunks = 1;
+  for (auto [i, dim] : llvm::enumerate(llvm::zip(
+           loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))) {
+    auto [lb, ub, step] = dim;
+    chunks = llvm::SaturatingMultiply(chunks, tripCount(lb, ub, step));
+    if (chunks >= kMinChunks)
+      return i + 1;
+  }
+  return loop.getNumLoops();
+}
+
 struct ParallelizeLoopsPass
     : public quantopt::impl::ParallelizeLoopsPassBase<ParallelizeLoopsPass> {
   using Base::Base;
@@ -163,6 +182,39 @@ struct ParallelizeLoopsPass
     for (auto [loop, work] : versioned)
       if (failed(versionOnTripCount(rewriter, loop, work)))
         return signalPassFailure();
+    SmallVector<scf::ParallelOp> outermost;
+    getOperation()->walk([&](scf::ParallelOp loop) {
+      if (loop.getNumResults() == 0 &&
+          !loop->getParentOfType<scf::ParallelOp>())
+        outermost.push_back(loop);
+    });
+    for (scf::ParallelOp loop : outermost)
+      if (failed(keepLeadingDims(rewriter, loop, numParallelDims(loop))))
+        return signalPassFailure();
+  }
+
+  /// Rewrites `loop` as an scf.parallel over its first `keep` dimensions
+  /// around sequential loops over the others.
+  static LogicalResult keepLeadingDims(RewriterBase &rewriter,
+                                       scf::ParallelOp loop, unsigned keep) {
+    if (keep >= loop.getNumLoops())
+      return success();
+    Location loc = loop.getLoc();
+    rewriter.setInsertionPoint(loop);
+    auto outer = scf::ParallelOp::create(
+        rewriter, loc, loop.getLowerBound().take_front(keep),
+        loop.getUpperBound().take_front(keep), loop.getStep().take_front(keep));
+    rewriter.setInsertionPointToStart(outer.getBody());
+    auto inner = scf::ParallelOp::create(
+        rewriter, loc, loop.getLowerBound().drop_front(keep),
+        loop.getUpperBound().drop_front(keep), loop.getStep().drop_front(keep));
+    // The old body, with its scf.reduce, replaces the new inner one.
+    rewriter.eraseOp(inner.getBody()->getTerminator());
+    SmallVector<Value> ivs(outer.getInductionVars());
+    llvm::append_range(ivs, inner.getInductionVars());
+    rewriter.mergeBlocks(loop.getBody(), inner.getBody(), ivs);
+    rewriter.eraseOp(loop);
+    return makeSequential(rewriter, inner);
   }
 
   /// Rewrites `loop` as nested scf.for loops in place.

@@ -188,3 +188,38 @@ func.func @sum(%m: memref<2x5000xi32>) {
   }
   return
 }
+
+// -----
+
+// Only the leading dimensions whose static trip counts reach 8 chunks stay
+// parallel (the dynamic batch counts as 1): OpenMP would recover every
+// dimension's index by division in every iteration, and LLVM vectorizes the
+// inner loops (here into memsets) only when they are plain loops. (n, 64)
+// here; (n, 2, 4) below, whose first two dimensions make only 2 chunks.
+// ANY-LABEL: func.func @leading_dims
+//  ANY-SAME: (%[[M:.*]]: memref<?x64x30x30xi8>, %[[K:.*]]: memref<?x2x4x30xi8>, %[[N:.*]]: index)
+//       ANY: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%{{.*}}, %{{.*}}) to (%[[N]], %{{.*}}) step
+//  ANY-NEXT:   scf.for %[[Y:.*]] = %{{.*}} to %{{.*}} step
+//  ANY-NEXT:     scf.for %[[X:.*]] = %{{.*}} to %{{.*}} step
+//  ANY-NEXT:       memref.store %{{.*}}, %[[M]][%[[I]], %[[J]], %[[Y]], %[[X]]]
+//       ANY: scf.parallel (%[[A:.*]], %[[B:.*]], %[[C:.*]]) = (%{{.*}}, %{{.*}}, %{{.*}}) to (%[[N]], %{{.*}}, %{{.*}}) step
+//  ANY-NEXT:   scf.for %[[D:.*]] = %{{.*}} to %{{.*}} step
+//  ANY-NEXT:     memref.store %{{.*}}, %[[K]][%[[A]], %[[B]], %[[C]], %[[D]]]
+//   ANY-NOT: scf.parallel
+//       ANY: return
+func.func @leading_dims(%m: memref<?x64x30x30xi8>, %k: memref<?x2x4x30xi8>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c30 = arith.constant 30 : index
+  %c64 = arith.constant 64 : index
+  %v = arith.constant 0 : i8
+  scf.parallel (%i, %j, %y, %x) = (%c0, %c0, %c0, %c0) to (%n, %c64, %c30, %c30) step (%c1, %c1, %c1, %c1) {
+    memref.store %v, %m[%i, %j, %y, %x] : memref<?x64x30x30xi8>
+  }
+  scf.parallel (%a, %b, %c, %d) = (%c0, %c0, %c0, %c0) to (%n, %c2, %c4, %c30) step (%c1, %c1, %c1, %c1) {
+    memref.store %v, %k[%a, %b, %c, %d] : memref<?x2x4x30xi8>
+  }
+  return
+}
