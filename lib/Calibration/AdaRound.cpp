@@ -206,14 +206,16 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
   adamOptions.learningRate = learningRate;
   Adam<float> adam(n, adamOptions);
   for (int64_t it = 0; it < iterations; ++it) {
-    adaRoundSoftWeights(layer.weights, k, layer.params, layer.spec, v, soft,
-                        dWdV);
+    bool regularize = regularizerActive(it, iterations, warmStart);
+    adaRoundSoftWeights(
+        layer.weights, k, layer.params, layer.spec, v, soft, dWdV,
+        regularize ? MutableArrayRef<float>(h) : MutableArrayRef<float>(),
+        regularize ? MutableArrayRef<float>(dhdV) : MutableArrayRef<float>());
     error(soft, true);
     for (int64_t i = 0; i < n; ++i)
       grad[i] = dg[i] * dWdV[i];
-    if (regularizerActive(it, iterations, warmStart)) {
+    if (regularize) {
       double beta = annealedBeta(it, iterations, BetaDecay::Cosine, warmStart);
-      rectifiedSigmoid(v, h, dhdV);
       roundingRegularizerGrad(h, beta, regGrad);
       for (int64_t i = 0; i < n; ++i)
         grad[i] += static_cast<float>(regWeight * regGrad[i] * dhdV[i]);

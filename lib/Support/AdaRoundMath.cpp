@@ -67,18 +67,22 @@ static double sigmoid(double v) {
   return e / (1.0 + e);
 }
 
+/// h(V) and dh/dV from one sigmoid.
+static std::pair<double, double> rectifiedSigmoidAndGrad(double v) {
+  double s = sigmoid(v);
+  double stretched = s * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
+  double grad = stretched <= 0.0 || stretched >= 1.0
+                    ? 0.0
+                    : s * (1.0 - s) * (kAdaRoundZeta - kAdaRoundGamma);
+  return {std::clamp(stretched, 0.0, 1.0), grad};
+}
+
 double mlir::qnt::rectifiedSigmoid(double v) {
-  double stretched =
-      sigmoid(v) * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
-  return std::clamp(stretched, 0.0, 1.0);
+  return rectifiedSigmoidAndGrad(v).first;
 }
 
 double mlir::qnt::rectifiedSigmoidGrad(double v) {
-  double s = sigmoid(v);
-  double stretched = s * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
-  if (stretched <= 0.0 || stretched >= 1.0)
-    return 0.0;
-  return s * (1.0 - s) * (kAdaRoundZeta - kAdaRoundGamma);
+  return rectifiedSigmoidAndGrad(v).second;
 }
 
 double mlir::qnt::rectifiedSigmoidInverse(double h) {
@@ -91,9 +95,10 @@ void mlir::qnt::rectifiedSigmoid(ArrayRef<float> v, MutableArrayRef<float> h,
                                  MutableArrayRef<float> grad) {
   assert(h.size() == v.size() && (grad.empty() || grad.size() == v.size()));
   for (size_t i = 0; i < v.size(); ++i) {
-    h[i] = static_cast<float>(rectifiedSigmoid(v[i]));
+    auto [value, derivative] = rectifiedSigmoidAndGrad(v[i]);
+    h[i] = static_cast<float>(value);
     if (!grad.empty())
-      grad[i] = static_cast<float>(rectifiedSigmoidGrad(v[i]));
+      grad[i] = static_cast<float>(derivative);
   }
 }
 
@@ -168,26 +173,34 @@ void mlir::qnt::adaRoundInitialize(ArrayRef<float> weights, int64_t rowSize,
   }
 }
 
-void mlir::qnt::adaRoundSoftWeights(ArrayRef<float> weights, int64_t rowSize,
-                                    ArrayRef<QuantParams> params,
-                                    const QuantizerSpec &spec,
-                                    ArrayRef<float> v,
-                                    MutableArrayRef<float> softWeights,
-                                    MutableArrayRef<float> dWdV) {
+void mlir::qnt::adaRoundSoftWeights(
+    ArrayRef<float> weights, int64_t rowSize, ArrayRef<QuantParams> params,
+    const QuantizerSpec &spec, ArrayRef<float> v,
+    MutableArrayRef<float> softWeights, MutableArrayRef<float> dWdV,
+    MutableArrayRef<float> h, MutableArrayRef<float> dhdV) {
   assert(v.size() == weights.size() && softWeights.size() == weights.size() &&
-         (dWdV.empty() || dWdV.size() == weights.size()));
+         (dWdV.empty() || dWdV.size() == weights.size()) &&
+         h.size() == dhdV.size() && (h.empty() || h.size() == weights.size()) &&
+         weights.size() % rowSize == 0);
   StorageRange range = gridRange(spec);
-  for (size_t i = 0; i < weights.size(); ++i) {
-    QuantParams p = paramsOf(params, rowSize, i);
-    double q = std::floor(weights[i] / p.scale) + rectifiedSigmoid(v[i]) +
-               static_cast<double>(p.zeroPoint);
-    double clamped = std::clamp(q, double(range.min), double(range.max));
-    softWeights[i] = static_cast<float>(
-        (clamped - static_cast<double>(p.zeroPoint)) * p.scale);
-    if (!dWdV.empty())
-      dWdV[i] = q == clamped
-                    ? static_cast<float>(p.scale * rectifiedSigmoidGrad(v[i]))
-                    : 0.0f;
+  // Row by row: one QuantParams lookup per row, not a division per weight.
+  for (size_t row = 0; row * rowSize < weights.size(); ++row) {
+    QuantParams p = paramsOf(params, rowSize, row * rowSize);
+    for (size_t i = row * rowSize, e = i + rowSize; i < e; ++i) {
+      auto [value, derivative] = rectifiedSigmoidAndGrad(v[i]);
+      double q = std::floor(weights[i] / p.scale) + value +
+                 static_cast<double>(p.zeroPoint);
+      double clamped = std::clamp(q, double(range.min), double(range.max));
+      softWeights[i] = static_cast<float>(
+          (clamped - static_cast<double>(p.zeroPoint)) * p.scale);
+      if (!dWdV.empty())
+        dWdV[i] =
+            q == clamped ? static_cast<float>(p.scale * derivative) : 0.0f;
+      if (!h.empty()) {
+        h[i] = static_cast<float>(value);
+        dhdV[i] = static_cast<float>(derivative);
+      }
+    }
   }
 }
 

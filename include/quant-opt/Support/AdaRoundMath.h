@@ -111,12 +111,16 @@ void adaRoundInitialize(ArrayRef<float> weights, int64_t rowSize,
 
 /// The soft-quantized weights s * (clamp(floor(W/s) + h(V) + z, q_min,
 /// q_max) - z) and, if `dWdV` is not empty, their derivative s * h'(V)
-/// (0 where the clamp is active).
+/// (0 where the clamp is active); if `h` and `dhdV` are not empty, also
+/// h(V) and dh/dV, as rectifiedSigmoid(v, h, dhdV) (one sigmoid per weight
+/// for all of them).
 void adaRoundSoftWeights(ArrayRef<float> weights, int64_t rowSize,
                          ArrayRef<QuantParams> params,
                          const QuantizerSpec &spec, ArrayRef<float> v,
                          MutableArrayRef<float> softWeights,
-                         MutableArrayRef<float> dWdV = {});
+                         MutableArrayRef<float> dWdV = {},
+                         MutableArrayRef<float> h = {},
+                         MutableArrayRef<float> dhdV = {});
 
 /// The final weights: h = [V >= 0], i.e. floor(W/s) + 1 where V >= 0,
 /// clamped to the grid, as grid integers (q, z included) and dequantized.
