@@ -200,8 +200,8 @@ def CheckAccumulatorBoundsPass : Pass<"qnt-check-accumulator-bounds"> {
 //===----------------------------------------------------------------------===//
 
 def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
-  let summary = "Rewrites the integer conv2d and matmul of "
-                "convert-qnt-to-fixed-point into register-blocked SIMD "
+  let summary = "Rewrites the integer conv2d (also depthwise) and matmul "
+                "of convert-qnt-to-fixed-point into register-blocked SIMD "
                 "micro-kernels";
   let description = [{
     Matches the int32 multiply-accumulates `convert-qnt-to-fixed-point`
@@ -282,9 +282,26 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     Every path computes the exact int32 accumulator of the layer
     (docs/Numerics.md section 12): bit-identical to the reference lowering.
     The instructions are emitted as `qnt.dot_intrinsic`, which
-    `convert-qnt-intrinsics-to-llvm` lowers after bufferization. Other
-    linalg ops, weights outside [-128, 127] (an asymmetric weight whose
-    centered values need 9 bits), run-time weights, grouped and depthwise
+    `convert-qnt-intrinsics-to-llvm` lowers after bufferization.
+
+    Depthwise convolutions (`target=avx512-vnni` only; Depthwise.cpp): the
+    `(n, c, kh, kw, oh, ow)` window multiply-accumulate with a constant
+    `[C, 1, KH, KW]` weight and a constant per-channel accumulator start
+    becomes, per image and channel, tiles of 16 output pixels (up to 16
+    columns of one output row, or as many whole rows as fit when the rows
+    are shorter), each one vector of int32 accumulators. Per kernel row and
+    group of up to 4 taps: one load of at most 64 bytes of the flattened
+    padded input plane (masked to the bytes the tile reads), one
+    `vector.shuffle` (vpermb) whose static pattern gives each lane the 4
+    input bytes of its taps (stride, dilation and row crossings included),
+    and one `vpdpbusd` against the 4 weights as one broadcast word (a
+    missing tap has weight 0). s8 inputs are xor-ed with 0x80 and
+    `-128 * sum w` joins the start; the requantization is fused as above and
+    the valid lanes of each tile are stored. The other targets leave
+    depthwise convolutions to `qnt-vectorize`.
+
+    Other linalg ops, weights outside [-128, 127] (an asymmetric weight
+    whose centered values need 9 bits), run-time weights and grouped
     convolutions are left alone.
 
     Before (the matmul of a 1x8 by 8x10 layer, u8 activations):
