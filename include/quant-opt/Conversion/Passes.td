@@ -287,15 +287,18 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     Depthwise convolutions (`target=avx512-vnni` only; Depthwise.cpp): the
     `(n, c, kh, kw, oh, ow)` window multiply-accumulate with a constant
     `[C, 1, KH, KW]` weight and a constant per-channel accumulator start
-    becomes, per image and channel, tiles of 16 output pixels (up to 16
-    columns of one output row, or as many whole rows as fit when the rows
-    are shorter), each one vector of int32 accumulators. Per kernel row and
-    group of up to 4 taps: one load of at most 64 bytes of the flattened
-    padded input plane (masked to the bytes the tile reads), one
-    `vector.shuffle` (vpermb) whose static pattern gives each lane the 4
-    input bytes of its taps (stride, dilation and row crossings included),
-    and one `vpdpbusd` against the 4 weights as one broadcast word (a
-    missing tap has weight 0). s8 inputs are xor-ed with 0x80 and
+    becomes, per image and channel, tiles of 16 consecutive pixels of the
+    flattened output plane (crossing output rows; the column phases of the
+    tiles repeat with a period of `OW / gcd(16, OW)` tiles, which are
+    unrolled), each one vector of int32 accumulators; when such a tile
+    would read more than 128 input bytes per kernel row (large vertical
+    strides), column chunks of one output row instead. Per kernel row and
+    group of up to 4 taps: one or two loads of the flattened padded input
+    plane (masked to the bytes the tile reads), one `vector.shuffle`
+    (vpermb, vpermt2b) whose static pattern gives each lane the 4 input
+    bytes of its taps (stride, dilation and row crossings included), and
+    one `vpdpbusd` against the 4 weights as one broadcast word (a missing
+    tap has weight 0). s8 inputs are xor-ed with 0x80 and
     `-128 * sum w` joins the start; the requantization is fused as above and
     the valid lanes of each tile are stored. The other targets leave
     depthwise convolutions to `qnt-vectorize`.

@@ -10,26 +10,31 @@
 // 8-bit weights `[C, 1, KH, KW]` and a constant per-channel accumulator start
 // (the bias and the zero-point correction), on its padded NCHW input.
 //
-// A vector of L = 16 int32 accumulators holds a tile of output pixels of one
-// channel: R whole output rows (R * OW <= 16, when the rows are short) or up
-// to 16 columns of one row, so that the tile is contiguous in the NCHW
-// output. vpdpbusd adds to each lane the dot product of 4 input bytes (u8)
-// with 4 weight bytes (s8), so a kernel row of up to 4 taps is one
-// instruction per tile:
+// A vector of L = 16 int32 accumulators holds a tile of 16 consecutive
+// pixels of one channel's flattened output plane (crossing output rows), so
+// that the tile is contiguous in the NCHW output. vpdpbusd adds to each lane
+// the dot product of 4 input bytes (u8) with 4 weight bytes (s8), so a
+// kernel row of up to 4 taps is one instruction per tile:
 //
 //   for n, for c:                                       (qnt.parallel)
-//     for each tile (oh0, ow0) of R x W output pixels   (then the static
-//                                                        remainder tiles)
-//       acc = splat(start[c])
-//       for kh, for each group g of 4 taps of a kernel row:
-//         x   = the flattened padded input plane from
-//               (oh0 * sh + kh * dh, ow0 * sw + 4g * dw) on: one load of
-//               <= 64 bytes (masked to the bytes the tile reads)
-//         xs  = vector.shuffle(x): the 4 bytes of lane l = (r, col) are
-//               its window's taps 4g .. 4g + 3, a static pattern (vpermb)
-//               doing the stride, the dilation and the row crossings
-//         acc = vpdpbusd(acc, xs, broadcast(w[c][kh][4g .. 4g + 3]))
-//       out[n, c, tile] = epilogue(acc)        (the requantization, fused)
+//     for each period of P = OW / gcd(16, OW) tiles:    (then the static
+//       for each tile of the period (unrolled):          rest of the plane)
+//         acc = splat(start[c])
+//         for kh, for each group g of 4 taps of a kernel row:
+//           x   = the flattened padded input plane from lane 0's window
+//                 (row oh0 * sh + kh * dh, column ow0 * sw + 4g * dw) on:
+//                 one or two loads of 64 bytes at most (masked to the
+//                 bytes the tile reads)
+//           xs  = vector.shuffle(x): the 4 bytes of lane l are its
+//                 window's taps 4g .. 4g + 3, a static pattern (vpermb,
+//                 vpermt2b) per tile phase (the column of lane 0) doing the
+//                 stride, the dilation and the row crossings
+//           acc = vpdpbusd(acc, xs, broadcast(w[c][kh][4g .. 4g + 3]))
+//         out[n, c, tile] = epilogue(acc)      (the requantization, fused)
+//
+// A tile whose lanes would read more than 128 bytes (a large vertical
+// stride) makes the whole plane use column chunks of one output row
+// instead.
 //
 // A group with fewer than 4 taps has weight 0 in the missing ones: their
 // bytes are any byte of the load. An s8 input is xor-ed with 0x80 (u8 for
@@ -55,9 +60,9 @@ using namespace mlir::quantopt::int8kernels;
 
 namespace {
 
-/// int32 lanes of the accumulator vector, bytes per lane of vpdpbusd and
-/// bytes one shuffle can pick from.
-constexpr int64_t kLanes = 16, kGroup = 4, kWindow = 64;
+/// int32 lanes of the accumulator vector, bytes per lane of vpdpbusd, and
+/// the bytes one shuffle can pick from (two 64-byte vectors: vpermt2b).
+constexpr int64_t kLanes = 16, kGroup = 4, kLoad = 64, kWindow = 2 * kLoad;
 
 /// The static geometry of a depthwise convolution on its padded input.
 struct Geometry {
@@ -69,33 +74,68 @@ struct Geometry {
   int64_t taps(int64_t group) const {
     return std::min(kGroup, kernelW - group * kGroup);
   }
-  /// The offset in the flattened input plane of tap `tap` of pixel
-  /// (row, col) of a tile, from the tile's first byte for that tap group.
-  int64_t offset(int64_t row, int64_t col, int64_t tap) const {
-    return row * strideH * inW + col * strideW + tap * dilationW;
+  /// The lanes of a tile are consecutive pixels of the flattened output
+  /// plane, lane 0 at output column `phase`; a tile of `wrap`-column rows
+  /// (wrap = outW, or a column chunk that does not wrap) continues on the
+  /// next output row. The offset in the flattened input plane of tap `tap`
+  /// (of a group) of lane `lane`, from lane 0's first tap.
+  int64_t offset(int64_t phase, int64_t lane, int64_t tap) const {
+    int64_t column = phase + lane;
+    return column / outW * strideH * inW + (column % outW - phase) * strideW +
+           tap * dilationW;
   }
-  /// Bytes a tile of rows x cols reads for one group of `taps` taps.
-  int64_t span(int64_t rows, int64_t cols, int64_t taps) const {
-    return offset(rows - 1, cols - 1, taps - 1) + 1;
+  /// Bytes a tile of `valid` lanes reads for one group of `taps` taps (the
+  /// offsets grow with the lane: a next row starts past the last window).
+  int64_t span(int64_t phase, int64_t valid, int64_t taps) const {
+    return offset(phase, valid - 1, taps - 1) + 1;
   }
 };
 
-/// The tile of the main loops: `rows` x `cols` output pixels (rows > 1 only
-/// with whole rows, cols == outW). Null if one pixel's group of taps does
-/// not fit in one shuffle window.
-std::optional<std::pair<int64_t, int64_t>> chooseTile(const Geometry &g) {
-  int64_t taps = g.taps(0);
+/// How the output plane is cut into tiles.
+struct TilePlan {
+  /// Flattened: tiles of 16 consecutive pixels of the plane, crossing rows;
+  /// their column phases repeat every `period` tiles. Else column chunks of
+  /// `cols` pixels of one row (rows of more than 16 pixels).
+  bool flat;
+  int64_t period, cols;
+};
+
+/// Flattened tiles when every one fits in the shuffle window, else column
+/// chunks that do; null if a single pixel's taps do not fit.
+std::optional<TilePlan> planTiles(const Geometry &g) {
+  int64_t taps = g.taps(0), pixels = g.outH * g.outW;
+  int64_t period = g.outW / std::gcd(kLanes, g.outW);
+  int64_t tiles = llvm::divideCeil(pixels, kLanes);
+  // A tile's phase is that of the tile `period` tiles before it, and the
+  // last tile has fewer lanes: the first period has the largest spans.
+  bool fits = true;
+  for (int64_t t = 0; t < std::min(period, tiles); ++t)
+    fits &= g.span(t * kLanes % g.outW, std::min(kLanes, pixels - t * kLanes),
+                   taps) <= kWindow;
+  if (fits)
+    return TilePlan{true, period, 0};
   int64_t cols = std::min(kLanes, g.outW);
-  while (cols > 1 && g.span(1, cols, taps) > kWindow)
+  while (cols > 1 && g.span(0, cols, taps) > kWindow)
     --cols;
-  if (g.span(1, cols, taps) > kWindow)
+  if (g.span(0, cols, taps) > kWindow)
     return std::nullopt;
-  int64_t rows = 1;
-  if (cols == g.outW)
-    while (rows < g.outH && (rows + 1) * g.outW <= kLanes &&
-           g.span(rows + 1, cols, taps) <= kWindow)
-      ++rows;
-  return std::pair{rows, cols};
+  return TilePlan{false, 0, cols};
+}
+
+/// An scf.for over [0, count) threading one tensor.
+Value forEach(OpBuilder &b, Location loc, Value count, Value init,
+              function_ref<Value(OpBuilder &, Value, Value)> body,
+              bool parallel = false) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, zero, count, one, ValueRange{init},
+      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
+      });
+  if (parallel)
+    loop->setAttr("qnt.parallel", b.getUnitAttr());
+  return loop.getResult(0);
 }
 
 /// Emits the tiles of one depthwise convolution on tensors.
@@ -115,50 +155,57 @@ struct DepthwiseEmitter {
   Value index(int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   }
-  Value affine(Value x, int64_t scale, Value y, int64_t yScale) {
+  Value affine(Value x, int64_t scale, int64_t offset) {
     Value sx = arith::MulIOp::create(b, loc, x, index(scale));
-    Value sy = arith::MulIOp::create(b, loc, y, index(yScale));
-    return arith::AddIOp::create(b, loc, sx, sy);
+    return arith::AddIOp::create(b, loc, sx, index(offset));
   }
 
-  /// One group of taps of tile (rows x cols), as the u8 operand of
-  /// vpdpbusd.
-  Value loadTaps(Value n, Value c, Value first, int64_t rows, int64_t cols,
-                 int64_t taps) {
+  /// `length` bytes of the plane of (n, c) from `at`, of which only the
+  /// first `used` are read (the others may lie past the input's end).
+  Value load(Value n, Value c, Value at, int64_t used) {
     Type i8 = b.getI8Type();
-    int64_t span = g.span(rows, cols, taps);
-    int64_t length = span <= 16 ? 16 : span <= 32 ? 32 : kWindow;
-    auto type = VectorType::get({length}, i8);
+    int64_t length = used <= 16 ? 16 : used <= 32 ? 32 : kLoad;
     Value pad = arith::ConstantOp::create(b, loc, b.getZeroAttr(i8));
     Value mask;
-    // The bytes past the span may be past the end of the input.
-    if (length > span)
+    if (length > used)
       mask = vector::ConstantMaskOp::create(
           b, loc, VectorType::get({length}, b.getI1Type()),
-          ArrayRef<int64_t>{span});
+          ArrayRef<int64_t>{used});
     AffineMap identity = AffineMap::getMinorIdentityMap(3, 1, b.getContext());
-    Value x = vector::TransferReadOp::create(
-        b, loc, type, input, ValueRange{n, c, first},
+    return vector::TransferReadOp::create(
+        b, loc, VectorType::get({length}, i8), input, ValueRange{n, c, at},
         AffineMapAttr::get(identity), pad, mask, b.getBoolArrayAttr({true}));
+  }
+
+  /// One group of `taps` taps of a tile (lane 0 at column `phase`, `valid`
+  /// lanes) whose lane 0 reads from `first` on, as the u8 operand of
+  /// vpdpbusd: one or two loads and one shuffle.
+  Value loadTaps(Value n, Value c, Value first, int64_t phase, int64_t valid,
+                 int64_t taps) {
+    int64_t span = g.span(phase, valid, taps);
+    Value x0 = load(n, c, first, std::min(span, kLoad)), x1 = x0;
+    if (span > kLoad)
+      x1 = load(n, c, arith::AddIOp::create(b, loc, first, index(kLoad)),
+                span - kLoad);
+    // Indices past x0 pick from x1.
+    int64_t x0Length = cast<VectorType>(x0.getType()).getDimSize(0);
     SmallVector<int64_t> picks;
     for (int64_t lane = 0; lane < kLanes; ++lane)
       for (int64_t j = 0; j < kGroup; ++j) {
-        if (lane >= rows * cols) {
-          picks.push_back(0);
-          continue;
-        }
-        // A missing tap (weight 0) takes the first tap's byte.
-        int64_t tap = j < taps ? j : 0;
-        picks.push_back(g.offset(lane / cols, lane % cols, tap));
+        // A missing tap (weight 0) and a lane past the tile take any byte.
+        int64_t at = lane < valid ? g.offset(phase, lane, j < taps ? j : 0) : 0;
+        picks.push_back(at < kLoad ? at : at - kLoad + x0Length);
       }
-    Value xs = vector::ShuffleOp::create(b, loc, x, x, picks);
-    if (flipSignBit)
+    Value xs = vector::ShuffleOp::create(b, loc, x0, x1, picks);
+    if (flipSignBit) {
+      Type i8 = b.getI8Type();
       xs = arith::XOrIOp::create(
           b, loc, xs,
           arith::ConstantOp::create(
               b, loc,
-              DenseElementsAttr::get(VectorType::get({kWindow}, i8),
+              DenseElementsAttr::get(VectorType::get({kGroup * kLanes}, i8),
                                      b.getIntegerAttr(i8, -128))));
+    }
     return xs;
   }
 
@@ -197,57 +244,93 @@ struct DepthwiseEmitter {
     return mapping.lookup(body.getTerminator()->getOperand(0));
   }
 
-  /// The tile of rows x cols output pixels at (oh0, ow0) of image n,
-  /// channel c, written into `dest` ([N, C, outH * outW]).
-  Value tile(Value dest, Value n, Value c, Value oh0, Value ow0, int64_t rows,
-             int64_t cols) {
+  /// The tile of `valid` output pixels from the flattened output index
+  /// `pixel0` on, lane 0 at column `phase` and reading the input plane from
+  /// `origin` on, of image n, channel c; written into `dest` ([N, C,
+  /// outH * outW]).
+  Value tile(Value dest, Value n, Value c, Value pixel0, Value origin,
+             int64_t phase, int64_t valid) {
     auto accType = VectorType::get({kLanes}, b.getI32Type());
     Value acc = vector::BroadcastOp::create(
         b, loc, accType, tensor::ExtractOp::create(b, loc, starts, c));
-    Value tileBase = affine(oh0, g.strideH * g.inW, ow0, g.strideW);
     for (int64_t kh = 0; kh < g.kernelH; ++kh)
       for (int64_t group = 0; group < g.groups(); ++group) {
         Value first = arith::AddIOp::create(
-            b, loc, tileBase,
+            b, loc, origin,
             index(kh * g.dilationH * g.inW + group * kGroup * g.dilationW));
-        Value xs = loadTaps(n, c, first, rows, cols, g.taps(group));
+        Value xs = loadTaps(n, c, first, phase, valid, g.taps(group));
         Value word = tensor::ExtractOp::create(
             b, loc, weights, ValueRange{c, index(kh * g.groups() + group)});
         Value w = vector::BitCastOp::create(
-            b, loc, VectorType::get({kWindow}, b.getI8Type()),
+            b, loc, VectorType::get({kGroup * kLanes}, b.getI8Type()),
             vector::BroadcastOp::create(b, loc, accType, word));
         acc = qnt::DotIntrinsicOp::create(
             b, loc, accType, "llvm.x86.avx512.vpdpbusd.512", acc, xs, w);
       }
     Value result = epilogue.op ? applyEpilogue(acc, c) : acc;
-    int64_t valid = rows * cols;
     if (valid < kLanes)
       result = vector::ExtractStridedSliceOp::create(
           b, loc, result, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{valid},
           ArrayRef<int64_t>{1});
-    Value at = affine(oh0, g.outW, ow0, 1);
     return vector::TransferWriteOp::create(b, loc, result, dest,
-                                           ValueRange{n, c, at},
+                                           ValueRange{n, c, pixel0},
                                            SmallVector<bool>{true})
         .getResult();
   }
-};
 
-/// An scf.for over [0, count) threading one tensor.
-Value forEach(OpBuilder &b, Location loc, Value count, Value init,
-              function_ref<Value(OpBuilder &, Value, Value)> body,
-              bool parallel) {
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(
-      b, loc, zero, count, one, ValueRange{init},
-      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-        scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
-      });
-  if (parallel)
-    loop->setAttr("qnt.parallel", b.getUnitAttr());
-  return loop.getResult(0);
-}
+  /// Every tile of the plane of (n, c), into `dest`.
+  Value plane(Value dest, Value n, Value c, const TilePlan &plan) {
+    // The input offset of output pixel (oh, ow): oh * sh * inW + ow * sw.
+    int64_t rowStep = g.strideH * g.inW;
+    int64_t pixels = g.outH * g.outW;
+    auto staticTile = [&](Value t, int64_t pixel, int64_t valid) {
+      int64_t oh = pixel / g.outW, ow = pixel % g.outW;
+      return tile(t, n, c, index(pixel), index(oh * rowStep + ow * g.strideW),
+                  ow, valid);
+    };
+    if (plan.flat) {
+      // Periods of `period` tiles (16 / gcd(16, outW) output rows), the
+      // tiles of a period unrolled (each its own phase), then the rest.
+      int64_t periodPixels = plan.period * kLanes;
+      int64_t periods = pixels / periodPixels;
+      int64_t periodRows = periodPixels / g.outW;
+      if (periods > 0)
+        dest = forEach(b, loc, index(periods), dest,
+                       [&](OpBuilder &nb, Value p, Value t) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         for (int64_t q = 0; q < plan.period; ++q) {
+                           int64_t m = q * kLanes;
+                           int64_t oh = m / g.outW, ow = m % g.outW;
+                           t = tile(t, n, c, affine(p, periodPixels, m),
+                                    affine(p, periodRows * rowStep,
+                                           oh * rowStep + ow * g.strideW),
+                                    ow, kLanes);
+                         }
+                         return t;
+                       });
+      for (int64_t m = periods * periodPixels; m < pixels; m += kLanes)
+        dest = staticTile(dest, m, std::min(kLanes, pixels - m));
+      return dest;
+    }
+    // Column chunks of each output row (they never wrap: phase 0 as far as
+    // the offsets go), then the row's shorter last chunk.
+    int64_t chunks = g.outW / plan.cols, last = g.outW % plan.cols;
+    return forEach(
+        b, loc, index(g.outH), dest, [&](OpBuilder &nb, Value oh, Value t) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          for (int64_t k = 0; k < chunks + (last ? 1 : 0); ++k) {
+            int64_t ow = k * plan.cols;
+            t = tile(t, n, c, affine(oh, g.outW, ow),
+                     affine(oh, rowStep, ow * g.strideW), 0,
+                     k < chunks ? plan.cols : last);
+          }
+          return t;
+        });
+  }
+};
 
 } // namespace
 
@@ -305,14 +388,13 @@ LogicalResult int8kernels::rewriteDepthwiseConv(RewriterBase &rewriter,
   if (inputType.getDimSize(1) != g.channels ||
       wType.getDimSize(0) != g.channels || wType.getDimSize(1) != 1)
     return failure();
-  std::optional<std::pair<int64_t, int64_t>> tileShape = chooseTile(g);
+  std::optional<TilePlan> plan = planTiles(g);
   std::optional<SmallVector<int64_t>> weights =
       readWeights(w, signedness->weight);
   std::optional<SmallVector<int64_t>> channelStart =
       matchChannelBroadcast(init, g.channels);
-  if (!tileShape || !weights || !channelStart)
+  if (!plan || !weights || !channelStart)
     return failure();
-  auto [rows, cols] = *tileShape;
 
   // The weights as words of 4 taps, the starts with the compensation of an
   // s8 input (stored as u8: x + 128).
@@ -365,8 +447,6 @@ LogicalResult int8kernels::rewriteDepthwiseConv(RewriterBase &rewriter,
       encoding.flipSignBit,
       epilogue};
   Value batch = tensor::DimOp::create(rewriter, loc, input, 0);
-  int64_t rowGroups = g.outH / rows, lastRows = g.outH % rows;
-  int64_t colTiles = g.outW / cols, lastCols = g.outW % cols;
   auto idx = [&](OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
@@ -376,44 +456,11 @@ LogicalResult int8kernels::rewriteDepthwiseConv(RewriterBase &rewriter,
         return forEach(
             b, loc, idx(b, g.channels), t0,
             [&](OpBuilder &b, Value c, Value t1) {
-              // The emitter builds at b's insertion point.
+              // The emitter builds at the rewriter's insertion point.
               OpBuilder::InsertionGuard guard(rewriter);
               rewriter.setInsertionPoint(b.getInsertionBlock(),
                                          b.getInsertionPoint());
-              auto rowGroup = [&](Value t, Value oh0, int64_t tileRows) {
-                if (colTiles > 0)
-                  t = forEach(
-                      rewriter, loc, idx(rewriter, colTiles), t,
-                      [&](OpBuilder &nb, Value ti, Value tt) {
-                        OpBuilder::InsertionGuard inner(rewriter);
-                        rewriter.setInsertionPoint(nb.getInsertionBlock(),
-                                                   nb.getInsertionPoint());
-                        Value ow0 = arith::MulIOp::create(rewriter, loc, ti,
-                                                          idx(rewriter, cols));
-                        return emitter.tile(tt, n, c, oh0, ow0, tileRows, cols);
-                      },
-                      /*parallel=*/false);
-                if (lastCols > 0)
-                  t = emitter.tile(t, n, c, oh0, idx(rewriter, colTiles * cols),
-                                   tileRows, lastCols);
-                return t;
-              };
-              Value t = t1;
-              if (rowGroups > 0)
-                t = forEach(
-                    rewriter, loc, idx(rewriter, rowGroups), t,
-                    [&](OpBuilder &nb, Value gi, Value tt) {
-                      OpBuilder::InsertionGuard inner(rewriter);
-                      rewriter.setInsertionPoint(nb.getInsertionBlock(),
-                                                 nb.getInsertionPoint());
-                      Value oh0 = arith::MulIOp::create(rewriter, loc, gi,
-                                                        idx(rewriter, rows));
-                      return rowGroup(tt, oh0, rows);
-                    },
-                    /*parallel=*/false);
-              if (lastRows > 0)
-                t = rowGroup(t, idx(rewriter, rowGroups * rows), lastRows);
-              return t;
+              return emitter.plane(t1, n, c, *plan);
             },
             /*parallel=*/true);
       },

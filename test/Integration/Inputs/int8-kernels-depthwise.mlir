@@ -13,6 +13,9 @@
 //   out4  3x3, strides (1, 5), pads (1, 0, 0, 0), requantized: 13 rows of 6
 //         pixels, tiles of 2 rows and a last one of 1
 //   out5  3x3, dilation 2, pad 2: the accumulators, 14 x 30
+//   out6  3x3, strides (5, 1), pad 1: the accumulators, 3 x 30; a tile
+//         wrapping to the next output row would read 5 input rows, past
+//         the shuffle window: column chunks of one row instead (16 + 14)
 !x = !quant.uniform<u8:f32, 0.05:7>
 !xs = !quant.uniform<i8:f32, 0.05:-9>
 !w = !quant.uniform<i8<-127:127>:f32:0, {0.02, 0.03, 0.01}>
@@ -20,7 +23,7 @@
 !bias = !quant.uniform<i32:f32:0, {0.001, 0.0015, 0.0005}>
 !y = !quant.uniform<u8:f32, 0.9:11>
 !ys = !quant.uniform<i8:f32, 1.7:-3>
-func.func @main(%x: tensor<?x3x14x30x!x>) -> (tensor<?x3x14x30x!y>, tensor<?x3x7x15x!acc>, tensor<?x3x7x15x!ys>, tensor<?x3x5x30x!acc>, tensor<?x3x13x6x!y>, tensor<?x3x14x30x!acc>) {
+func.func @main(%x: tensor<?x3x14x30x!x>) -> (tensor<?x3x14x30x!y>, tensor<?x3x7x15x!acc>, tensor<?x3x7x15x!ys>, tensor<?x3x5x30x!acc>, tensor<?x3x13x6x!y>, tensor<?x3x14x30x!acc>, tensor<?x3x3x30x!acc>) {
   %w3i = arith.constant dense<[[[[44, 78, -122], [79, -8, 4], [33, -55, 122]]], [[[-114, -57, -30], [18, -23, -94], [-116, -127, -115]]], [[[-90, 127, -79], [39, 64, -68], [-56, -17, -60]]]]> : tensor<3x1x3x3xi8>
   %w3 = quant.scast %w3i : tensor<3x1x3x3xi8> to tensor<3x1x3x3x!w>
   %w5i = arith.constant dense<[[[[121, -82, 101, 76, 88], [-98, -27, 33, -2, 42], [45, 42, -112, 117, 14], [103, -58, -35, 97, -80], [-111, -32, 46, -96, 94]]], [[[-41, -70, 11, 101, 98], [95, -49, -123, 71, 53], [69, -127, -118, 1, -42], [-16, 110, -76, 7, -45], [-52, 78, -88, -47, -97]]], [[[-89, -56, 51, 20, -13], [-84, 76, 76, -67, -112], [-46, -90, 76, 5, 2], [-53, 2, 119, -67, 68], [-124, -47, 110, 95, -106]]]]> : tensor<3x1x5x5xi8>
@@ -45,5 +48,7 @@ func.func @main(%x: tensor<?x3x14x30x!x>) -> (tensor<?x3x14x30x!y>, tensor<?x3x7
   %y4 = qnt.requantize %a4 rounding = <single_round> : tensor<?x3x13x6x!acc> -> tensor<?x3x13x6x!y>
   %a5 = qnt.conv2d %x, %w3 strides = [1, 1] pads = [2, 2, 2, 2] dilations = [2, 2] groups = 3
          : (tensor<?x3x14x30x!x>, tensor<3x1x3x3x!w>) -> tensor<?x3x14x30x!acc>
-  return %y0, %a1, %y2, %a3, %y4, %a5 : tensor<?x3x14x30x!y>, tensor<?x3x7x15x!acc>, tensor<?x3x7x15x!ys>, tensor<?x3x5x30x!acc>, tensor<?x3x13x6x!y>, tensor<?x3x14x30x!acc>
+  %a6 = qnt.conv2d %x, %w3 strides = [5, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 3
+         : (tensor<?x3x14x30x!x>, tensor<3x1x3x3x!w>) -> tensor<?x3x3x30x!acc>
+  return %y0, %a1, %y2, %a3, %y4, %a5, %a6 : tensor<?x3x14x30x!y>, tensor<?x3x7x15x!acc>, tensor<?x3x7x15x!ys>, tensor<?x3x5x30x!acc>, tensor<?x3x13x6x!y>, tensor<?x3x14x30x!acc>, tensor<?x3x3x30x!acc>
 }
