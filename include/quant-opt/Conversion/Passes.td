@@ -265,7 +265,10 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     over them and per-output-channel 1-D tensors (the requantization, or a
     dequantization), its body is applied to the accumulator vectors in
     registers and the kernel stores its result (i8, f32): the int32
-    accumulators never go through memory. Partial vectors (the last
+    accumulators never go through memory. Its float rounding
+    `fptosi(minimumf(maximumf(roundeven(p), lo), hi))` with integral
+    bounds is emitted as `llvm.intr.lrint(minimumf(maximumf(p, lo), hi))`
+    (one `vcvtps2dq`; the same integers, docs/Numerics.md section 12). Partial vectors (the last
     `columns % L` lanes) are read and written as shorter vectors, without
     masks.
 
@@ -346,6 +349,7 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::qnt::QntDialect",
     "::mlir::scf::SCFDialect",

@@ -222,26 +222,8 @@ struct DepthwiseEmitter {
                       b, loc, vectorOf(element),
                       tensor::ExtractOp::create(b, loc, input, c)));
     }
-    for (Operation &op : body.without_terminator()) {
-      OperationState state(loc, op.getName());
-      state.addAttributes(op.getAttrs());
-      for (Value operand : op.getOperands()) {
-        if (Value mapped = mapping.lookupOrNull(operand)) {
-          state.operands.push_back(mapped);
-          continue;
-        }
-        // A scalar defined outside the body.
-        Value splat = vector::BroadcastOp::create(
-            b, loc, vectorOf(operand.getType()), operand);
-        mapping.map(operand, splat);
-        state.operands.push_back(splat);
-      }
-      for (Type t : op.getResultTypes())
-        state.types.push_back(vectorOf(t));
-      Operation *vectorOp = b.create(state);
-      mapping.map(op.getResults(), vectorOp->getResults());
-    }
-    return mapping.lookup(body.getTerminator()->getOperand(0));
+    return applyEpilogueLanes(b, loc, body, epilogue.channelInputs, mapping,
+                              kLanes);
   }
 
   /// The tile of `valid` output pixels from the flattened output index

@@ -5,8 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // What qnt-lower-int8-kernels recognizes in the output of
-// convert-qnt-to-fixed-point, shared by the GEMM rewrites
-// (LowerInt8Kernels.cpp) and the depthwise conv kernel (Depthwise.cpp).
+// convert-qnt-to-fixed-point, and the fused epilogue, shared by the GEMM
+// rewrites (LowerInt8Kernels.cpp, MicroKernels.cpp) and the depthwise conv
+// kernel (Depthwise.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "MicroKernels.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::quantopt::int8kernels {
@@ -64,6 +66,16 @@ matchEpilogue(linalg::GenericOp generic, int64_t channelDim, int64_t channels);
 /// users read `init`, which has its shape).
 void replaceFused(RewriterBase &rewriter, linalg::GenericOp generic,
                   const FusedEpilogue &epilogue, Value init, Value result);
+
+/// Applies the fused epilogue `body` lane-wise to vectors of `lanes`
+/// (Epilogue.cpp): `mapping` maps its arguments to vectors (the accumulators,
+/// the values of the per-channel tensors `channelInputs`); the scalars it
+/// uses from outside are broadcast. A clamp to integral bounds before
+/// fptosi is rounded by llvm.intr.lrint (vcvtps2dq) instead of roundeven +
+/// fptosi. Returns the yielded vector.
+Value applyEpilogueLanes(OpBuilder &b, Location loc, Block &body,
+                         ValueRange channelInputs, IRMapping &mapping,
+                         int64_t lanes);
 
 /// Rewrites a depthwise conv (the `(n, c, kh, kw, oh, ow)` window
 /// multiply-accumulate of convert-qnt-to-fixed-point with constant weights

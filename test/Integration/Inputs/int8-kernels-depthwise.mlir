@@ -10,8 +10,9 @@
 //         stride 2, pad 2, bias, requantized to s8
 //   out3  s8 input, 1x7 (groups 4 + 3), strides (3, 1), pads (0, 3, 0, 3):
 //         the accumulators, 5 x 30
-//   out4  3x3, strides (1, 5), pads (1, 0, 0, 0), requantized: 13 rows of 6
-//         pixels, tiles of 2 rows and a last one of 1
+//   out4  3x3, strides (1, 5), pads (1, 0, 0, 0), requantized with
+//         half_to_even (the clamped float products rounded by
+//         llvm.intr.lrint): 13 rows of 6 pixels
 //   out5  3x3, dilation 2, pad 2: the accumulators, 14 x 30
 //   out6  3x3, strides (5, 1), pad 1: the accumulators, 3 x 30; a tile
 //         wrapping to the next output row would read 5 input rows, past
@@ -45,7 +46,7 @@ func.func @main(%x: tensor<?x3x14x30x!x>) -> (tensor<?x3x14x30x!y>, tensor<?x3x7
          : (tensor<?x3x14x30x!xs>, tensor<3x1x1x7x!w>) -> tensor<?x3x5x30x!acc>
   %a4 = qnt.conv2d %x, %w3 strides = [1, 5] pads = [1, 0, 0, 0] dilations = [1, 1] groups = 3
          : (tensor<?x3x14x30x!x>, tensor<3x1x3x3x!w>) -> tensor<?x3x13x6x!acc>
-  %y4 = qnt.requantize %a4 rounding = <single_round> : tensor<?x3x13x6x!acc> -> tensor<?x3x13x6x!y>
+  %y4 = qnt.requantize %a4 rounding = <half_to_even> : tensor<?x3x13x6x!acc> -> tensor<?x3x13x6x!y>
   %a5 = qnt.conv2d %x, %w3 strides = [1, 1] pads = [2, 2, 2, 2] dilations = [2, 2] groups = 3
          : (tensor<?x3x14x30x!x>, tensor<3x1x3x3x!w>) -> tensor<?x3x14x30x!acc>
   %a6 = qnt.conv2d %x, %w3 strides = [5, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 3
