@@ -200,8 +200,8 @@ def CheckAccumulatorBoundsPass : Pass<"qnt-check-accumulator-bounds"> {
 //===----------------------------------------------------------------------===//
 
 def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
-  let summary = "Rewrites the integer conv2d and matmul of "
-                "convert-qnt-to-fixed-point into register-blocked SIMD "
+  let summary = "Rewrites the integer conv2d (also depthwise) and matmul "
+                "of convert-qnt-to-fixed-point into register-blocked SIMD "
                 "micro-kernels";
   let description = [{
     Matches the int32 multiply-accumulates `convert-qnt-to-fixed-point`
@@ -265,7 +265,10 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     over them and per-output-channel 1-D tensors (the requantization, or a
     dequantization), its body is applied to the accumulator vectors in
     registers and the kernel stores its result (i8, f32): the int32
-    accumulators never go through memory. Partial vectors (the last
+    accumulators never go through memory. Its float rounding
+    `fptosi(minimumf(maximumf(roundeven(p), lo), hi))` with integral
+    bounds is emitted as `llvm.intr.lrint(minimumf(maximumf(p, lo), hi))`
+    (one `vcvtps2dq`; the same integers, docs/Numerics.md section 12). Partial vectors (the last
     `columns % L` lanes) are read and written as shorter vectors, without
     masks.
 
@@ -282,9 +285,29 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     Every path computes the exact int32 accumulator of the layer
     (docs/Numerics.md section 12): bit-identical to the reference lowering.
     The instructions are emitted as `qnt.dot_intrinsic`, which
-    `convert-qnt-intrinsics-to-llvm` lowers after bufferization. Other
-    linalg ops, weights outside [-128, 127] (an asymmetric weight whose
-    centered values need 9 bits), run-time weights, grouped and depthwise
+    `convert-qnt-intrinsics-to-llvm` lowers after bufferization.
+
+    Depthwise convolutions (`target=avx512-vnni` only; Depthwise.cpp): the
+    `(n, c, kh, kw, oh, ow)` window multiply-accumulate with a constant
+    `[C, 1, KH, KW]` weight and a constant per-channel accumulator start
+    becomes, per image and channel, tiles of 16 consecutive pixels of the
+    flattened output plane (crossing output rows; the column phases of the
+    tiles repeat with a period of `OW / gcd(16, OW)` tiles, which are
+    unrolled), each one vector of int32 accumulators; when such a tile
+    would read more than 128 input bytes per kernel row (large vertical
+    strides), column chunks of one output row instead. Per kernel row and
+    group of up to 4 taps: one or two loads of the flattened padded input
+    plane (masked to the bytes the tile reads), one `vector.shuffle`
+    (vpermb, vpermt2b) whose static pattern gives each lane the 4 input
+    bytes of its taps (stride, dilation and row crossings included), and
+    one `vpdpbusd` against the 4 weights as one broadcast word (a missing
+    tap has weight 0). s8 inputs are xor-ed with 0x80 and
+    `-128 * sum w` joins the start; the requantization is fused as above and
+    the valid lanes of each tile are stored. The other targets leave
+    depthwise convolutions to `qnt-vectorize`.
+
+    Other linalg ops, weights outside [-128, 127] (an asymmetric weight
+    whose centered values need 9 bits), run-time weights and grouped
     convolutions are left alone.
 
     Before (the matmul of a 1x8 by 8x10 layer, u8 activations):
@@ -326,6 +349,7 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::qnt::QntDialect",
     "::mlir::scf::SCFDialect",

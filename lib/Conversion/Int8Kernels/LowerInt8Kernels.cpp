@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Im2col.h"
+#include "Matching.h"
 #include "MicroKernels.h"
 
 #include "quant-opt/Analysis/AccumulatorBounds.h"
@@ -26,6 +27,7 @@
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -42,20 +44,16 @@ using namespace mlir;
 using namespace mlir::quantopt;
 using namespace mlir::quantopt::int8kernels;
 
-namespace {
+// The matching and packing helpers are shared with Depthwise.cpp
+// (Matching.h).
+namespace mlir::quantopt::int8kernels {
 
 //===----------------------------------------------------------------------===//
 // Matching
 //===----------------------------------------------------------------------===//
 
-/// The body `acc + ext(x) * ext(w)` with i8 x and w: their signedness.
-struct MacSignedness {
-  bool input;
-  bool weight;
-};
-
 /// Signedness of an extension of an i8 block argument to i32, if `v` is one.
-std::optional<bool> extendedI8(Value v, Value arg) {
+static std::optional<bool> extendedI8(Value v, Value arg) {
   Operation *op = v.getDefiningOp();
   if (!op || op->getNumOperands() != 1 || op->getOperand(0) != arg ||
       !arg.getType().isInteger(8) || !v.getType().isInteger(32))
@@ -107,7 +105,8 @@ std::optional<SmallVector<int64_t>> readWeights(Value value, bool isSigned) {
 }
 
 /// The value of a pure affine expression of dims and constants.
-std::optional<int64_t> evaluate(AffineExpr expr, ArrayRef<int64_t> dims) {
+static std::optional<int64_t> evaluate(AffineExpr expr,
+                                       ArrayRef<int64_t> dims) {
   if (auto dim = dyn_cast<AffineDimExpr>(expr))
     return dims[dim.getPosition()];
   if (auto constant = dyn_cast<AffineConstantExpr>(expr))
@@ -171,9 +170,10 @@ Value intConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 
 /// The stored form of one activation element (flip the sign bit, or widen
 /// to s16 for avx2).
-Value encodeActivation(OpBuilder &b, Location loc, Value x,
-                       const KernelShape &shape,
-                       const ActivationEncoding &encoding, bool isSigned) {
+static Value encodeActivation(OpBuilder &b, Location loc, Value x,
+                              const KernelShape &shape,
+                              const ActivationEncoding &encoding,
+                              bool isSigned) {
   if (encoding.flipSignBit)
     x = arith::XOrIOp::create(
         b, loc, x,
@@ -188,8 +188,8 @@ Value encodeActivation(OpBuilder &b, Location loc, Value x,
 
 /// Per output channel `factor * sum_k w[k][c]`, padded to `padded`
 /// entries, as an i32 constant; null if the factor is 0.
-Value compensation(OpBuilder &b, Location loc, int64_t factor,
-                   ArrayRef<int64_t> sums, int64_t padded) {
+static Value compensation(OpBuilder &b, Location loc, int64_t factor,
+                          ArrayRef<int64_t> sums, int64_t padded) {
   if (factor == 0)
     return {};
   SmallVector<int64_t> values(padded, 0);
@@ -239,13 +239,6 @@ std::optional<SmallVector<int64_t>> matchChannelBroadcast(Value init,
 //===----------------------------------------------------------------------===//
 // The fused epilogue
 //===----------------------------------------------------------------------===//
-
-/// The element-wise consumer of a GEMM's accumulators (the requantization,
-/// a dequantization) that the kernels apply in registers.
-struct FusedEpilogue {
-  linalg::GenericOp op;
-  SmallVector<Value> channelInputs;
-};
 
 /// The only user of `generic`'s result besides tensor.dim ops, if it is an
 /// element-wise linalg.generic over the accumulators (first input, identity
@@ -308,6 +301,10 @@ void replaceFused(RewriterBase &rewriter, linalg::GenericOp generic,
   rewriter.replaceOp(epilogue.op, result);
   rewriter.eraseOp(generic);
 }
+
+} // namespace mlir::quantopt::int8kernels
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Rewrites
@@ -717,7 +714,8 @@ struct LowerInt8KernelsPass
     getOperation()->walk([&](linalg::GenericOp g) { generics.push_back(g); });
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp generic : generics)
-      if (failed(rewriteConv(rewriter, generic, shape)))
+      if (failed(rewriteConv(rewriter, generic, shape)) &&
+          failed(rewriteDepthwiseConv(rewriter, generic, shape)))
         (void)rewriteMatMul(rewriter, generic, shape);
   }
 };

@@ -44,6 +44,8 @@
 
 #include "MicroKernels.h"
 
+#include "Matching.h"
+
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -448,26 +450,8 @@ Value GemmEmitter::applyEpilogue(Value acc, Value row, Value column,
     }
     mapping.map(body.getArgument(i + 1), lanes);
   }
-  for (Operation &op : body.without_terminator()) {
-    OperationState state(loc, op.getName());
-    state.addAttributes(op.getAttrs());
-    for (Value operand : op.getOperands()) {
-      if (Value mapped = mapping.lookupOrNull(operand)) {
-        state.operands.push_back(mapped);
-        continue;
-      }
-      // A scalar defined outside the body.
-      Value splat = vector::BroadcastOp::create(
-          b, loc, vectorOf(operand.getType()), operand);
-      mapping.map(operand, splat);
-      state.operands.push_back(splat);
-    }
-    for (Type t : op.getResultTypes())
-      state.types.push_back(vectorOf(t));
-    Operation *vectorOp = b.create(state);
-    mapping.map(op.getResults(), vectorOp->getResults());
-  }
-  return mapping.lookup(body.getTerminator()->getOperand(0));
+  return applyEpilogueLanes(b, loc, body, gemm.channelInputs, mapping,
+                            shape.lanes);
 }
 
 bool int8kernels::isVectorizableEpilogue(Block &body) {

@@ -166,8 +166,14 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value input, const Grid &in,
       Value xf = arith::SIToFPOp::create(nb, l, f32, x);
       Value product = arith::MulFOp::create(nb, l, xf, v[mIdx]);
       Value rounded = math::RoundEvenOp::create(nb, l, product);
-      Value low = arith::MaximumFOp::create(nb, l, rounded, v[loIdx]);
-      Value high = arith::MinimumFOp::create(nb, l, low, v[hiIdx]);
+      // The product is finite (|q - z_in| <= 2^31, M < 2^29): no NaN, and a
+      // -0 converts to the integer 0 like +0. The flags let the clamp be a
+      // plain max/min instruction (no NaN and signed-zero fix-ups).
+      auto flags = arith::FastMathFlagsAttr::get(nb.getContext(),
+                                                 arith::FastMathFlags::nnan |
+                                                     arith::FastMathFlags::nsz);
+      Value low = arith::MaximumFOp::create(nb, l, rounded, v[loIdx], flags);
+      Value high = arith::MinimumFOp::create(nb, l, low, v[hiIdx], flags);
       clamped = arith::FPToSIOp::create(nb, l, i32, high);
     } else {
       Value wide = arith::ExtSIOp::create(nb, l, i64, x);

@@ -93,16 +93,23 @@ func.func @conv_s8(%x: tensor<?x2x4x4x!x>) -> tensor<?x3x2x2x!acc> {
 
 // -----
 
-// Depthwise convolutions stay as convert-qnt-to-fixed-point wrote them.
+// Depthwise convolutions are not GEMMs: avx512-vnni has a kernel of their
+// own (depthwise.mlir), the other targets keep them as
+// convert-qnt-to-fixed-point wrote them.
 
 !x = !quant.uniform<u8:f32, 0.5:3>
 !w = !quant.uniform<i8<-127:127>:f32, 0.25>
 !acc = !quant.uniform<i32:f32, 0.125>
 
 // VNNI-LABEL: func.func @depthwise
-// VNNI-NOT: qnt.dot_intrinsic
-// VNNI: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]
-// VNNI-NOT: qnt.dot_intrinsic
+// VNNI-NOT: linalg.generic
+// VNNI: qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX2-LABEL: func.func @depthwise
+// AVX2-NOT: qnt.dot_intrinsic
+// AVX2: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]
+// ARM-LABEL: func.func @depthwise
+// ARM-NOT: qnt.dot_intrinsic
+// ARM: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]
 func.func @depthwise(%x: tensor<?x2x3x3x!x>) -> tensor<?x2x2x2x!acc> {
   %wi = arith.constant dense<1> : tensor<2x1x2x2xi8>
   %w = quant.scast %wi : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!w>
