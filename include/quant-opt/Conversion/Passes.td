@@ -259,8 +259,8 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     from C0 and the compensation, the last one stores the result. When C0
     is a `linalg.fill` or a broadcast of a 1-D i32 tensor along the output
     channels (the bias), the accumulators start from that scalar or vector
-    and C0 is not read (nor, without an epilogue, written). An int32 (or
-    f32) result of at least 2 MiB, static, into a fresh tensor
+    and C0 is not read (nor, without an epilogue, written). An int32
+    result (no fused epilogue) of at least 2 MiB, static, into a fresh tensor
     (`tensor.empty`) whose rows are whole vectors is written with
     `qnt.nontemporal_write` (streaming stores, which neither read the
     output's lines first nor evict the operands from the caches), and the

@@ -40,7 +40,8 @@
 // The last vector of a row may be partial: it is read and written as a
 // shorter vector, the lanes past `columns` are neither read nor written.
 //
-// A large int32 result (>= 2 MiB, a fresh tensor, rows of whole vectors:
+// A large int32 result (>= 2 MiB, no epilogue, a fresh tensor, rows of
+// whole vectors:
 // chooseNontemporal) is written with non-temporal stores
 // (qnt.nontemporal_write): the output lines are not read first and do not
 // evict A, B and P from the caches. The row-block and panel loops are then
@@ -709,9 +710,12 @@ int64_t GemmEmitter::chooseNontemporal(const KernelShape &shape,
     root = collapse.getSrc();
   auto type = cast<RankedTensorType>(out.getType());
   int64_t vectorBytes = shape.lanes * 4;
-  if (!root.getDefiningOp<tensor::EmptyOp>() || !type.hasStaticShape() ||
-      type.getElementTypeBitWidth() != 32 || gemm.columns % shape.lanes != 0 ||
-      vectorBytes > 64 || type.getNumElements() * 4 < kNontemporalBytes)
+  // Only the int32 accumulators themselves: the outputs of a fused
+  // epilogue (i8; f32 only for a dequantization) keep the normal stores.
+  if (gemm.epilogue || !root.getDefiningOp<tensor::EmptyOp>() ||
+      !type.hasStaticShape() || type.getElementTypeBitWidth() != 32 ||
+      gemm.columns % shape.lanes != 0 || vectorBytes > 64 ||
+      type.getNumElements() * 4 < kNontemporalBytes)
     return 0;
   return vectorBytes;
 }

@@ -121,3 +121,40 @@ func.func @computed_init(%x: tensor<512x40xi8>, %c: tensor<512x1024xi32>) -> ten
   } -> tensor<512x1024xi32>
   return %y : tensor<512x1024xi32>
 }
+
+// -----
+
+// A fused epilogue (here a conversion to f32, 2 MiB): its output keeps the
+// normal stores.
+// VNNI-LABEL: func.func @epilogue
+// VNNI-NOT: qnt.nontemporal
+// VNNI: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<512x1024xf32>
+// VNNI-NOT: qnt.nontemporal
+// VNNI-LABEL: return
+func.func @epilogue(%x: tensor<512x40xi8>) -> tensor<512x1024xf32> {
+  %zero = arith.constant 0 : i32
+  %empty = tensor.empty() : tensor<512x1024xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<512x1024xi32>) -> tensor<512x1024xi32>
+  %w = arith.constant dense<3> : tensor<40x1024xi8>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                        affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                        affine_map<(d0, d1, d2) -> (d0, d2)>],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<512x40xi8>, tensor<40x1024xi8>) outs(%init : tensor<512x1024xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %0 = arith.extui %a : i8 to i32
+      %1 = arith.extsi %b : i8 to i32
+      %2 = arith.muli %0, %1 : i32
+      %3 = arith.addi %acc, %2 : i32
+      linalg.yield %3 : i32
+  } -> tensor<512x1024xi32>
+  %fempty = tensor.empty() : tensor<512x1024xf32>
+  %f = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%y : tensor<512x1024xi32>) outs(%fempty : tensor<512x1024xf32>) {
+    ^bb0(%in: i32, %out: f32):
+      %4 = arith.sitofp %in : i32 to f32
+      linalg.yield %4 : f32
+  } -> tensor<512x1024xf32>
+  return %f : tensor<512x1024xf32>
+}
