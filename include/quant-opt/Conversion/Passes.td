@@ -259,7 +259,14 @@ def LowerInt8KernelsPass : Pass<"qnt-lower-int8-kernels"> {
     from C0 and the compensation, the last one stores the result. When C0
     is a `linalg.fill` or a broadcast of a 1-D i32 tensor along the output
     channels (the bias), the accumulators start from that scalar or vector
-    and C0 is not read (nor, without an epilogue, written).
+    and C0 is not read (nor, without an epilogue, written). An int32
+    result (no fused epilogue) of at least 2 MiB, static, into a fresh tensor
+    (`tensor.empty`) whose rows are whole vectors is written with
+    `qnt.nontemporal_write` (streaming stores, which neither read the
+    output's lines first nor evict the operands from the caches), and the
+    loops over row blocks and column panels are marked
+    `qnt.nontemporal_fence` so that `convert-qnt-intrinsics-to-llvm` ends
+    each of their iterations with a fence.
 
     When the accumulators' only user is an element-wise `linalg.generic`
     over them and per-output-channel 1-D tensors (the requantization, or a
@@ -367,7 +374,11 @@ def ConvertQntIntrinsicsToLLVMPass
     for. It runs after bufferization and buffer deallocation, which reject
     `llvm.call_intrinsic` (it has no memory-effect interface). The AVX2
     `llvm.x86.avx2.pmadd.wd` has no accumulator operand: the accumulator is
-    added with `llvm.add`.
+    added with `llvm.add`. An `scf.for` marked `qnt.nontemporal_fence` (its
+    body makes non-temporal stores, which are weakly ordered) gets an
+    `llvm.fence seq_cst` at the end of its body (`mfence` on x86, `dmb` on
+    AArch64), so that each iteration's stores are visible when it ends,
+    also when the iteration ran on another thread; the mark is removed.
 
     ```mlir
     %r = qnt.dot_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %b)

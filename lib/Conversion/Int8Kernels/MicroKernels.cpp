@@ -40,6 +40,13 @@
 // The last vector of a row may be partial: it is read and written as a
 // shorter vector, the lanes past `columns` are neither read nor written.
 //
+// A large int32 result (>= 2 MiB, no epilogue, a fresh tensor, rows of
+// whole vectors:
+// chooseNontemporal) is written with non-temporal stores
+// (qnt.nontemporal_write): the output lines are not read first and do not
+// evict A, B and P from the caches. The row-block and panel loops are then
+// marked qnt.nontemporal_fence (a fence after each iteration).
+//
 //===----------------------------------------------------------------------===//
 
 #include "MicroKernels.h"
@@ -157,9 +164,12 @@ private:
   }
   /// scf.for from `begin` to `end` by `step` carrying `tiles`;
   /// `independent`: its iterations write disjoint parts of the tiles and
-  /// share no scratch (marked qnt.parallel for qnt-parallelize-loops).
+  /// share no scratch (marked qnt.parallel for qnt-parallelize-loops);
+  /// `fence`: with non-temporal stores, each iteration ends with a fence
+  /// (marked qnt.nontemporal_fence for convert-qnt-intrinsics-to-llvm).
   Tiles loop(Value begin, Value end, int64_t step, Tiles tiles,
-             function_ref<Tiles(Value, Tiles)> body, bool independent = false);
+             function_ref<Tiles(Value, Tiles)> body, bool independent = false,
+             bool fence = false);
   /// A [rows x vectors] micro-kernel at (row0, vector0) over the K groups
   /// [kBegin, kBegin + kGroups); the last vector is partial if
   /// `partialLast`. (blockRow0, panel0) is the origin of the partial
@@ -192,11 +202,17 @@ private:
   Value writeLanes(Value value, Value dest, ValueRange at, bool partial);
   static Blocking chooseBlocking(const KernelShape &shape, const Gemm &gemm);
 
+  /// The alignment in bytes of the non-temporal stores of the result, or
+  /// 0 if it is stored normally (chooseNontemporal).
+  static int64_t chooseNontemporal(const KernelShape &shape, const Gemm &gemm,
+                                   Value out);
+
   OpBuilder &b;
   Location loc;
   const KernelShape &shape;
   const Gemm &gemm;
   Blocking blocking;
+  int64_t nontemporalAlignment = 0;
   /// C0, when it is a broadcast the accumulators start from without
   /// reading it: a scalar (linalg.fill) or a 1-D i32 tensor along the output
   /// channels (the bias), per row or per column.
@@ -280,7 +296,7 @@ Value GemmEmitter::loadB(Value vec, Value kg) {
 
 Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
                         function_ref<Tiles(Value, Tiles)> body,
-                        bool independent) {
+                        bool independent, bool fence) {
   auto forOp = scf::ForOp::create(
       b, loc, begin, end, index(step), tiles.values(),
       [&](OpBuilder &nb, Location nloc, Value iv, ValueRange iterArgs) {
@@ -290,6 +306,10 @@ Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
       });
   if (independent)
     forOp->setAttr("qnt.parallel", b.getUnitAttr());
+  // Streaming stores in the body: fence each iteration (which may run on a
+  // thread of its own) once bufferization is done.
+  if (fence && nontemporalAlignment)
+    forOp->setAttr(qnt::kNontemporalFenceAttr, b.getUnitAttr());
   return Tiles::from(forOp.getResults());
 }
 
@@ -393,9 +413,15 @@ Tiles GemmEmitter::emitTile(Tiles tiles, Value row0, Value blockRow0,
       if (gemm.epilogue)
         result =
             applyEpilogue(result, rowIndex[r], columnIndex[v], isPartial(v));
-      tiles.out = writeLanes(
-          result, tiles.out,
-          indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]}), isPartial(v));
+      SmallVector<Value> at =
+          indices(gemm.cPrefix, {rowIndex[r], columnIndex[v]});
+      if (nontemporalAlignment && !isPartial(v)) {
+        tiles.out = qnt::NontemporalWriteOp::create(
+            b, loc, result, tiles.out, at,
+            b.getI64IntegerAttr(nontemporalAlignment));
+        continue;
+      }
+      tiles.out = writeLanes(result, tiles.out, at, isPartial(v));
     }
   return tiles;
 }
@@ -537,6 +563,7 @@ Value GemmEmitter::emit() {
   bool partial = gemm.columns % lanes != 0;
   Tiles tiles{gemm.epilogue ? gemm.output : gemm.init, Value()};
   matchInit(tiles);
+  nontemporalAlignment = chooseNontemporal(shape, gemm, tiles.out);
   if (blocking.numKBlocks > 1)
     tiles.partial = tensor::EmptyOp::create(
         b, loc, ArrayRef<int64_t>{blocking.blockRows, panelVectors * lanes},
@@ -546,27 +573,30 @@ Value GemmEmitter::emit() {
   int64_t fullPanels = (partial ? numVectors - 1 : numVectors) / panelVectors;
   int64_t rest = numVectors - fullPanels * panelVectors;
   int64_t blockRows = blocking.blockRows;
-  tiles = loop(index(0), gemm.rows, blockRows, tiles, [&](Value row0, Tiles t) {
-    Value rowEnd = arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, row0, index(blockRows)),
-        gemm.rows);
-    // The full panels write disjoint columns; with K blocks they share the
-    // partial accumulators, so only without them may they run in parallel.
-    if (fullPanels > 0)
-      t = loop(
-          index(0), index(fullPanels), 1, t,
-          [&](Value p, Tiles inner) {
-            return emitPanel(
-                inner, row0, rowEnd,
-                arith::MulIOp::create(b, loc, p, index(panelVectors)),
-                panelVectors, /*partialLast=*/false);
-          },
-          /*independent=*/blocking.numKBlocks == 1);
-    if (rest > 0)
-      t = emitPanel(t, row0, rowEnd, index(fullPanels * panelVectors), rest,
-                    partial);
-    return t;
-  });
+  tiles = loop(
+      index(0), gemm.rows, blockRows, tiles,
+      [&](Value row0, Tiles t) {
+        Value rowEnd = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, row0, index(blockRows)),
+            gemm.rows);
+        // The full panels write disjoint columns; with K blocks they share the
+        // partial accumulators, so only without them may they run in parallel.
+        if (fullPanels > 0)
+          t = loop(
+              index(0), index(fullPanels), 1, t,
+              [&](Value p, Tiles inner) {
+                return emitPanel(
+                    inner, row0, rowEnd,
+                    arith::MulIOp::create(b, loc, p, index(panelVectors)),
+                    panelVectors, /*partialLast=*/false);
+              },
+              /*independent=*/blocking.numKBlocks == 1, /*fence=*/true);
+        if (rest > 0)
+          t = emitPanel(t, row0, rowEnd, index(fullPanels * panelVectors), rest,
+                        partial);
+        return t;
+      },
+      /*independent=*/false, /*fence=*/true);
   return tiles.out;
 }
 
@@ -647,6 +677,31 @@ Blocking GemmEmitter::chooseBlocking(const KernelShape &shape,
       llvm::divideCeil(kPanelColumns, shape.lanes), shape.vectors);
   blocking.blockRows = llvm::alignTo(kBlockRows, shape.rows);
   return blocking;
+}
+
+int64_t GemmEmitter::chooseNontemporal(const KernelShape &shape,
+                                       const Gemm &gemm, Value out) {
+  // Outputs larger than this (the L2 of the development machine is
+  // 1.25 MiB) are written with streaming stores: bench/int8_gemm.py's 1024
+  // and 2048 squares and 512x2048x512 were 7 to 21% faster, the 512 square
+  // (1 MiB) the same (docs/Int8-kernels.md).
+  constexpr int64_t kNontemporalBytes = 2 * 1024 * 1024;
+  // A streaming store must be aligned to its size: the output must be a
+  // fresh buffer (one-shot bufferization allocates a tensor.empty 64-byte
+  // aligned) whose rows are a whole number of vectors.
+  Value root = out;
+  while (auto collapse = root.getDefiningOp<tensor::CollapseShapeOp>())
+    root = collapse.getSrc();
+  auto type = cast<RankedTensorType>(out.getType());
+  int64_t vectorBytes = shape.lanes * 4;
+  // Only the int32 accumulators themselves: the outputs of a fused
+  // epilogue (i8; f32 only for a dequantization) keep the normal stores.
+  if (gemm.epilogue || !root.getDefiningOp<tensor::EmptyOp>() ||
+      !type.hasStaticShape() || type.getElementTypeBitWidth() != 32 ||
+      gemm.columns % shape.lanes != 0 || vectorBytes > 64 ||
+      type.getNumElements() * 4 < kNontemporalBytes)
+    return 0;
+  return vectorBytes;
 }
 
 Value int8kernels::emitGemm(OpBuilder &b, Location loc,

@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // The last step of the int8 micro-kernels: qnt.dot_intrinsic, a pure op
-// while bufferization runs, becomes the llvm.call_intrinsic it stands for.
+// while bufferization runs, becomes the llvm.call_intrinsic it stands for,
+// and the loops that make non-temporal stores end each iteration with a
+// fence.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mlir::quantopt {
 #define GEN_PASS_DEF_CONVERTQNTINTRINSICSTOLLVMPASS
@@ -46,6 +49,14 @@ struct ConvertQntIntrinsicsToLLVMPass
       }
       op.replaceAllUsesWith(result);
       op.erase();
+    });
+    // Streaming stores are weakly ordered: each iteration (which may run on
+    // its own thread) makes its stores visible before it ends.
+    getOperation()->walk([](scf::ForOp loop) {
+      if (!loop->removeAttr(qnt::kNontemporalFenceAttr))
+        return;
+      OpBuilder b(loop.getBody()->getTerminator());
+      LLVM::FenceOp::create(b, loop.getLoc(), LLVM::AtomicOrdering::seq_cst);
     });
   }
 };

@@ -107,8 +107,9 @@ struct ConvertQntToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<qnt::QntDialect>();
     // The int8 micro-kernels' instructions (qnt-lower-int8-kernels) stay
-    // until convert-qnt-intrinsics-to-llvm.
-    target.addLegalOp<qnt::DotIntrinsicOp>();
+    // until convert-qnt-intrinsics-to-llvm, their non-temporal stores until
+    // bufferization.
+    target.addLegalOp<qnt::DotIntrinsicOp, qnt::NontemporalWriteOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     for (Operation *scope : scopes) {
       std::optional<qnt::RoundingMode> mode;

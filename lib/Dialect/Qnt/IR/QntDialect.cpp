@@ -11,6 +11,7 @@
 #include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"

@@ -6,6 +6,8 @@
 
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
 
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 using namespace mlir;
 using namespace mlir::qnt;
 
@@ -47,5 +49,61 @@ LogicalResult DotIntrinsicOp::verify() {
            << known->operandWidth << ">, vector<" << known->operandLanes << "xi"
            << known->operandWidth << ">) -> vector<" << known->accLanes
            << "xi32> (dot_intrinsic_c2)";
+  return success();
+}
+
+LogicalResult NontemporalWriteOp::verify() {
+  auto vector = cast<VectorType>(getVector().getType());
+  auto dest = cast<RankedTensorType>(getDest().getType());
+  if (vector.getElementType() != dest.getElementType() || vector.isScalable())
+    return emitOpError("the vector ")
+           << vector << " must be a fixed 1-D vector of the element type of "
+           << dest << " (nontemporal_write_c1)";
+  if (static_cast<int64_t>(getIndices().size()) != dest.getRank())
+    return emitOpError("takes one index per dim of ")
+           << dest << ", got " << getIndices().size()
+           << " (nontemporal_write_c2)";
+  if (!llvm::isPowerOf2_64(getAlignment()))
+    return emitOpError("alignment ")
+           << getAlignment()
+           << " must be a positive power of two (nontemporal_write_c3)";
+  return success();
+}
+
+// Bufferization: a partial write of `dest` in place, like an in-bounds
+// vector.transfer_write (the other elements are kept: a read of `dest`).
+bool NontemporalWriteOp::bufferizesToMemoryRead(
+    OpOperand &operand, const bufferization::AnalysisState &) {
+  return operand.get() == getDest();
+}
+
+bool NontemporalWriteOp::bufferizesToMemoryWrite(
+    OpOperand &operand, const bufferization::AnalysisState &) {
+  return operand.get() == getDest();
+}
+
+bufferization::AliasingValueList
+NontemporalWriteOp::getAliasingValues(OpOperand &operand,
+                                      const bufferization::AnalysisState &) {
+  if (operand.get() != getDest())
+    return {};
+  return {{getResult(), bufferization::BufferRelation::Equivalent}};
+}
+
+LogicalResult NontemporalWriteOp::bufferize(
+    RewriterBase &rewriter, const bufferization::BufferizationOptions &options,
+    bufferization::BufferizationState &state) {
+  FailureOr<Value> buffer =
+      bufferization::getBuffer(rewriter, getDest(), options, state);
+  if (failed(buffer))
+    return failure();
+  auto memrefType = dyn_cast<MemRefType>(buffer->getType());
+  if (!memrefType || !memrefType.isLastDimUnitStride())
+    return emitOpError("needs a buffer with a unit innermost stride, got ")
+           << buffer->getType();
+  vector::StoreOp::create(rewriter, getLoc(), getVector(), *buffer,
+                          getIndices(), /*nontemporal=*/true,
+                          llvm::MaybeAlign(getAlignment()));
+  bufferization::replaceOpWithBufferizedValues(rewriter, *this, *buffer);
   return success();
 }

@@ -34,7 +34,9 @@ def Qnt_Dialect : Dialect {
     The normative semantics of every op, and every verifier rule with its
     label (`conv2d_c3`, `qtype_c2`, ...), are in `docs/Numerics.md`.
   }];
-  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  // vector: the bufferization of qnt.nontemporal_write creates vector.store.
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::mlir::vector::VectorDialect"];
   let useDefaultAttributePrinterParser = 1;
 }
 

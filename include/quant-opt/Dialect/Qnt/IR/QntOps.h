@@ -16,6 +16,7 @@
 #include "quant-opt/Dialect/Qnt/IR/QntTraits.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
@@ -26,6 +27,11 @@
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h.inc"
 
 namespace mlir::qnt {
+
+/// A unit attribute qnt-lower-int8-kernels puts on an scf.for whose body
+/// makes non-temporal stores (qnt.nontemporal_write);
+/// convert-qnt-intrinsics-to-llvm ends each of its iterations with a fence.
+inline constexpr StringLiteral kNontemporalFenceAttr = "qnt.nontemporal_fence";
 
 /// Replaces every annotation (qnt.assume_range, qnt.stats) nested in `root`
 /// by its input: they are the identity at run time (Numerics.md section 9),
