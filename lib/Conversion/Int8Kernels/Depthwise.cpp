@@ -122,22 +122,6 @@ std::optional<TilePlan> planTiles(const Geometry &g) {
   return TilePlan{false, 0, cols};
 }
 
-/// An scf.for over [0, count) threading one tensor.
-Value forEach(OpBuilder &b, Location loc, Value count, Value init,
-              function_ref<Value(OpBuilder &, Value, Value)> body,
-              bool parallel = false) {
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(
-      b, loc, zero, count, one, ValueRange{init},
-      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-        scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
-      });
-  if (parallel)
-    loop->setAttr("qnt.parallel", b.getUnitAttr());
-  return loop.getResult(0);
-}
-
 /// Emits the tiles of one depthwise convolution on tensors.
 struct DepthwiseEmitter {
   OpBuilder &b;
@@ -331,18 +315,12 @@ LogicalResult int8kernels::rewriteDepthwiseConv(RewriterBase &rewriter,
       IteratorType::reduction, IteratorType::parallel, IteratorType::parallel};
   if (generic.getIteratorTypesArray() != expected)
     return failure();
-  Value input = generic.getDpsInputs()[0], w = generic.getDpsInputs()[1];
-  Value init = generic.getDpsInits()[0];
-  auto inputType = cast<RankedTensorType>(input.getType());
-  auto wType = cast<RankedTensorType>(w.getType());
-  auto initType = cast<RankedTensorType>(init.getType());
-  if (inputType.getRank() != 4 || wType.getRank() != 4 ||
-      initType.getRank() != 4 || !wType.hasStaticShape() ||
-      !inputType.getElementType().isInteger(8))
+  std::optional<ConvOperands> conv = matchConvOperands(generic);
+  if (!conv || !conv->inputType.getElementType().isInteger(8))
     return failure();
-  for (int64_t i = 1; i < 4; ++i)
-    if (inputType.isDynamicDim(i) || initType.isDynamicDim(i))
-      return failure();
+  Value input = conv->input, w = conv->weights, init = conv->init;
+  RankedTensorType inputType = conv->inputType, wType = conv->weightsType,
+                   initType = conv->initType;
   MLIRContext *ctx = generic.getContext();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();

@@ -125,6 +125,41 @@ static std::optional<int64_t> evaluate(AffineExpr expr,
   return std::nullopt;
 }
 
+std::optional<ConvOperands> matchConvOperands(linalg::GenericOp generic) {
+  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1)
+    return std::nullopt;
+  ConvOperands conv;
+  conv.input = generic.getDpsInputs()[0];
+  conv.weights = generic.getDpsInputs()[1];
+  conv.init = generic.getDpsInits()[0];
+  conv.inputType = dyn_cast<RankedTensorType>(conv.input.getType());
+  conv.weightsType = dyn_cast<RankedTensorType>(conv.weights.getType());
+  conv.initType = dyn_cast<RankedTensorType>(conv.init.getType());
+  if (!conv.inputType || !conv.weightsType || !conv.initType ||
+      conv.inputType.getRank() != 4 || conv.weightsType.getRank() != 4 ||
+      conv.initType.getRank() != 4 || !conv.weightsType.hasStaticShape())
+    return std::nullopt;
+  for (int64_t i = 1; i < 4; ++i)
+    if (conv.inputType.isDynamicDim(i) || conv.initType.isDynamicDim(i))
+      return std::nullopt;
+  return conv;
+}
+
+Value forEach(OpBuilder &b, Location loc, Value count, Value init,
+              function_ref<Value(OpBuilder &, Value, Value)> body,
+              bool parallel) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, zero, count, one, ValueRange{init},
+      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
+      });
+  if (parallel)
+    loop->setAttr("qnt.parallel", b.getUnitAttr());
+  return loop.getResult(0);
+}
+
 /// (stride, dilation) if `expr` is `out * stride + kernel * dilation` over
 /// `numDims` dims.
 std::optional<std::pair<int64_t, int64_t>>
@@ -462,17 +497,11 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   if (!signedness || generic.getNumDpsInputs() != 2 ||
       generic.getNumLoops() != 7)
     return failure();
-  Value input = generic.getDpsInputs()[0], w = generic.getDpsInputs()[1];
-  Value init = generic.getDpsInits()[0];
-  auto inputType = cast<RankedTensorType>(input.getType());
-  auto wType = cast<RankedTensorType>(w.getType());
-  auto initType = cast<RankedTensorType>(init.getType());
-  if (inputType.getRank() != 4 || wType.getRank() != 4 ||
-      initType.getRank() != 4 || !wType.hasStaticShape())
+  std::optional<ConvOperands> conv = matchConvOperands(generic);
+  if (!conv)
     return failure();
-  for (int64_t i = 1; i < 4; ++i)
-    if (inputType.isDynamicDim(i) || initType.isDynamicDim(i))
-      return failure();
+  Value input = conv->input, w = conv->weights, init = conv->init;
+  RankedTensorType wType = conv->weightsType, initType = conv->initType;
   MLIRContext *ctx = generic.getContext();
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
@@ -628,46 +657,38 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   };
   int64_t bandRows = chooseBandRows(geometry, shape);
   int64_t fullBands = oh / bandRows, lastRows = oh % bandRows;
-  Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   // Images, then bands: every band writes its own columns of its image's
   // slice and rearranges into its own buffer, so the loops are marked
   // qnt.parallel (qnt-parallelize-loops splits the image x band nest). The
   // shorter last band gets a loop over the images of its own, so that the
   // full bands stay a perfect nest.
-  auto forEach =
-      [&](OpBuilder &b, Location l, Value ub, Value acc,
-          function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-        auto loop = scf::ForOp::create(
-            b, l, c0, ub, c1, ValueRange{acc},
-            [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
-              scf::YieldOp::create(nb, nl, body(nb, nl, iv, args[0]));
-            });
-        loop->setAttr("qnt.parallel", b.getUnitAttr());
-        return loop.getResult(0);
-      };
   Value acc = epilogue ? flatOutput : flatInit;
   if (fullBands > 0) {
     Value bands = arith::ConstantIndexOp::create(rewriter, loc, fullBands);
     Value rowsPerBand = arith::ConstantIndexOp::create(rewriter, loc, bandRows);
-    acc = forEach(rewriter, loc, batch, acc,
-                  [&](OpBuilder &b, Location l, Value image, Value a) {
-                    return forEach(
-                        b, l, bands, a,
-                        [&](OpBuilder &bb, Location bl, Value band, Value t) {
-                          Value firstRow =
-                              arith::MulIOp::create(bb, bl, band, rowsPerBand);
-                          return emitBand(bb, bl, t, image, firstRow, bandRows);
-                        });
-                  });
+    acc = forEach(
+        rewriter, loc, batch, acc,
+        [&](OpBuilder &b, Value image, Value a) {
+          return forEach(
+              b, loc, bands, a,
+              [&](OpBuilder &bb, Value band, Value t) {
+                Value firstRow =
+                    arith::MulIOp::create(bb, loc, band, rowsPerBand);
+                return emitBand(bb, loc, t, image, firstRow, bandRows);
+              },
+              /*parallel=*/true);
+        },
+        /*parallel=*/true);
   }
   if (lastRows > 0) {
     Value firstRow =
         arith::ConstantIndexOp::create(rewriter, loc, fullBands * bandRows);
-    acc = forEach(rewriter, loc, batch, acc,
-                  [&](OpBuilder &b, Location l, Value image, Value a) {
-                    return emitBand(b, l, a, image, firstRow, lastRows);
-                  });
+    acc = forEach(
+        rewriter, loc, batch, acc,
+        [&](OpBuilder &b, Value image, Value a) {
+          return emitBand(b, loc, a, image, firstRow, lastRows);
+        },
+        /*parallel=*/true);
   }
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, acc, collapse,

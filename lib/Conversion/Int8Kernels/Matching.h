@@ -38,6 +38,24 @@ std::optional<SmallVector<int64_t>> readWeights(Value value, bool isSigned);
 std::optional<std::pair<int64_t, int64_t>>
 matchWindow(AffineExpr expr, unsigned numDims, unsigned out, unsigned kernel);
 
+/// The operands of a conv's window multiply-accumulate: NCHW input and
+/// accumulators with static C, H and W (the batch may be dynamic) and
+/// static 4-D weights.
+struct ConvOperands {
+  Value input, weights, init;
+  RankedTensorType inputType, weightsType, initType;
+};
+/// `generic`'s (input, weights, init) if it has two inputs and they and its
+/// init have those types.
+std::optional<ConvOperands> matchConvOperands(linalg::GenericOp generic);
+
+/// An scf.for over [0, count) threading one tensor through `body` (the
+/// builder, the induction variable, the tensor); `parallel` marks it
+/// qnt.parallel (independent iterations, for qnt-parallelize-loops).
+Value forEach(OpBuilder &b, Location loc, Value count, Value init,
+              function_ref<Value(OpBuilder &, Value, Value)> body,
+              bool parallel = false);
+
 /// A constant tensor of `shape` with `width`-bit integer `values`.
 Value intConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   unsigned width, ArrayRef<int64_t> values);
