@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Threading.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
@@ -49,6 +50,9 @@ using quantopt::HostArray;
 namespace {
 
 using Layer = AdaRoundLayer;
+
+/// Layers with fewer weights optimise on one thread.
+constexpr int64_t kParallelWeights = 16384;
 
 struct AdaRoundPass : public qnt::impl::QntAdaRoundPassBase<AdaRoundPass> {
   using Base::Base;
@@ -199,28 +203,58 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
     nearest[i] = fakeQuant(layer.weights[i], paramsOfRow(i / k), qmin, qmax);
   double nearestError = error(nearest, false);
 
-  // The optimisation.
-  std::vector<float> v(n), soft(n), dWdV(n), h(n), dhdV(n), regGrad(n), grad(n);
+  // The optimisation. Its element-wise work runs on blocks of rows in
+  // parallel (the context's threads; one block for small layers, where
+  // waking threads would cost more), each with its own Adam state: the same
+  // arithmetic per weight as one pass over all of them.
+  std::vector<float> v(n), soft(n), dWdV(n), h(n), dhdV(n), grad(n);
   adaRoundInitialize(layer.weights, k, layer.params, v);
   AdamOptions adamOptions;
   adamOptions.learningRate = learningRate;
-  Adam<float> adam(n, adamOptions);
+  MLIRContext *context = &getContext();
+  int64_t numBlocks =
+      n < kParallelWeights || !context->isMultithreadingEnabled()
+          ? 1
+          : std::min<int64_t>(context->getNumThreads(), o);
+  auto firstRow = [&](int64_t block) { return o * block / numBlocks; };
+  SmallVector<Adam<float>> adams;
+  for (int64_t b = 0; b < numBlocks; ++b)
+    adams.emplace_back((firstRow(b + 1) - firstRow(b)) * k, adamOptions);
+  // Runs fn(block, its first element, its elements) on every block.
+  auto forEachBlock = [&](auto fn) {
+    parallelFor(context, 0, numBlocks, [&](size_t b) {
+      fn(b, firstRow(b) * k, (firstRow(b + 1) - firstRow(b)) * k);
+    });
+  };
   for (int64_t it = 0; it < iterations; ++it) {
     bool regularize = regularizerActive(it, iterations, warmStart);
-    adaRoundSoftWeights(
-        layer.weights, k, layer.params, layer.spec, v, soft, dWdV,
-        regularize ? MutableArrayRef<float>(h) : MutableArrayRef<float>(),
-        regularize ? MutableArrayRef<float>(dhdV) : MutableArrayRef<float>());
+    forEachBlock([&](int64_t b, int64_t first, int64_t size) {
+      auto slice = [&](std::vector<float> &values) {
+        return MutableArrayRef<float>(values).slice(first, size);
+      };
+      ArrayRef<QuantParams> params = layer.params;
+      if (params.size() != 1)
+        params = params.slice(first / k, size / k);
+      adaRoundSoftWeights(ArrayRef<float>(layer.weights).slice(first, size), k,
+                          params, layer.spec, slice(v), slice(soft),
+                          slice(dWdV),
+                          regularize ? slice(h) : MutableArrayRef<float>(),
+                          regularize ? slice(dhdV) : MutableArrayRef<float>());
+    });
     error(soft, true);
-    for (int64_t i = 0; i < n; ++i)
-      grad[i] = dg[i] * dWdV[i];
-    if (regularize) {
-      double beta = annealedBeta(it, iterations, BetaDecay::Cosine, warmStart);
-      roundingRegularizerGrad(h, beta, regGrad);
-      for (int64_t i = 0; i < n; ++i)
-        grad[i] += static_cast<float>(regWeight * regGrad[i] * dhdV[i]);
-    }
-    adam.step(v, grad);
+    double beta = annealedBeta(it, iterations, BetaDecay::Cosine, warmStart);
+    forEachBlock([&](int64_t b, int64_t first, int64_t size) {
+      for (int64_t i = first; i < first + size; ++i) {
+        grad[i] = dg[i] * dWdV[i];
+        // Where the rectified sigmoid is flat (h is 0 or 1) the regulariser
+        // adds 0: skip its pow.
+        if (regularize && dhdV[i] != 0.0f)
+          grad[i] += static_cast<float>(
+              regWeight * roundingRegularizerGrad(h[i], beta) * dhdV[i]);
+      }
+      adams[b].step(MutableArrayRef<float>(v).slice(first, size),
+                    ArrayRef<float>(grad).slice(first, size));
+    });
   }
 
   // h(V) should end in {0, 1} (the regulariser's job).

@@ -69,6 +69,16 @@ static double sigmoid(double v) {
 
 /// h(V) and dh/dV from one sigmoid.
 static std::pair<double, double> rectifiedSigmoidAndGrad(double v) {
+  // The clamp is active for |V| >= log((zeta - gamma) / -gamma - 1) = log 11
+  // (2.3979): without the sigmoid there, as AdaRound's V mostly are once the
+  // regulariser has settled them. 2.4 leaves a margin of 2e-4 in h.
+  constexpr double kSaturated = 2.4;
+  static_assert(kAdaRoundZeta == 1.1 && kAdaRoundGamma == -0.1,
+                "kSaturated assumes zeta 1.1, gamma -0.1");
+  if (v >= kSaturated)
+    return {1.0, 0.0};
+  if (v <= -kSaturated)
+    return {0.0, 0.0};
   double s = sigmoid(v);
   double stretched = s * (kAdaRoundZeta - kAdaRoundGamma) + kAdaRoundGamma;
   double grad = stretched <= 0.0 || stretched >= 1.0
@@ -113,15 +123,18 @@ double mlir::qnt::roundingRegularizer(ArrayRef<float> h, double beta) {
   return sum;
 }
 
+float mlir::qnt::roundingRegularizerGrad(float h, double beta) {
+  double d = 2.0 * h - 1.0;
+  double sign = d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0);
+  return static_cast<float>(-2.0 * beta * std::pow(std::abs(d), beta - 1.0) *
+                            sign);
+}
+
 void mlir::qnt::roundingRegularizerGrad(ArrayRef<float> h, double beta,
                                         MutableArrayRef<float> grad) {
   assert(grad.size() == h.size());
-  for (size_t i = 0; i < h.size(); ++i) {
-    double d = 2.0 * h[i] - 1.0;
-    double sign = d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0);
-    grad[i] = static_cast<float>(-2.0 * beta *
-                                 std::pow(std::abs(d), beta - 1.0) * sign);
-  }
+  for (size_t i = 0; i < h.size(); ++i)
+    grad[i] = roundingRegularizerGrad(h[i], beta);
 }
 
 /// The progress in [0, 1] after the warm start, or a negative value during
@@ -383,15 +396,26 @@ void Adam<T>::step(MutableArrayRef<T> params, ArrayRef<T> grads) {
   ++t;
   double correction1 = 1.0 - std::pow(options.beta1, static_cast<double>(t));
   double correction2 = 1.0 - std::pow(options.beta2, static_cast<double>(t));
+  // Locals: the stores to m and v could otherwise alias the options.
+  const double beta1 = options.beta1, beta2 = options.beta2;
+  const double rate = options.learningRate, epsilon = options.epsilon;
   for (size_t i = 0; i < m.size(); ++i) {
     double g = grads[i];
-    m[i] = options.beta1 * m[i] + (1.0 - options.beta1) * g;
-    v[i] = options.beta2 * v[i] + (1.0 - options.beta2) * g * g;
-    double mHat = m[i] / correction1;
+    double mi = beta1 * m[i] + (1.0 - beta1) * g;
+    // A first moment that has decayed below the normal doubles (its gradient
+    // 0 for a few thousand steps: h(V) settled) is flushed to 0, as its
+    // denormal arithmetic is many times slower. No step changes: the update
+    // it would make, below 1e-305 / epsilon, is lost in params' rounding,
+    // and any nonzero gradient of T outweighs it by more than a double's
+    // precision.
+    if (std::abs(mi) < std::numeric_limits<double>::min())
+      mi = 0.0;
+    m[i] = mi;
+    v[i] = beta2 * v[i] + (1.0 - beta2) * g * g;
+    double mHat = mi / correction1;
     double vHat = v[i] / correction2;
     params[i] =
-        static_cast<T>(params[i] - options.learningRate * mHat /
-                                       (std::sqrt(vHat) + options.epsilon));
+        static_cast<T>(params[i] - rate * mHat / (std::sqrt(vHat) + epsilon));
   }
 }
 

@@ -997,6 +997,20 @@ TEST(AdaRoundMath, RectifiedSigmoid) {
         (rectifiedSigmoid(v + eps) - rectifiedSigmoid(v - eps)) / (2 * eps);
     EXPECT_NEAR(rectifiedSigmoidGrad(v), numeric, 1e-8) << v;
   }
+  // Around the clamp's ends (|V| = log 11): the clamped stretched sigmoid,
+  // written out here, value and gradient.
+  for (double v = 2.3; v <= 2.5; v += 1e-4)
+    for (double x : {v, -v}) {
+      double s = 1.0 / (1.0 + std::exp(-x));
+      double stretched = s * 1.2 - 0.1;
+      if (stretched <= 0.0 || stretched >= 1.0) {
+        EXPECT_EQ(rectifiedSigmoid(x), stretched <= 0.0 ? 0.0 : 1.0) << x;
+        EXPECT_EQ(rectifiedSigmoidGrad(x), 0.0) << x;
+      } else {
+        EXPECT_NEAR(rectifiedSigmoid(x), stretched, 1e-14) << x;
+        EXPECT_GT(rectifiedSigmoidGrad(x), 0.0) << x;
+      }
+    }
   std::vector<float> v = {-3.0f, 0.0f, 1.0f}, h(3), grad(3);
   rectifiedSigmoid(v, h, grad);
   EXPECT_EQ(h[0], 0.0f);
@@ -1100,6 +1114,32 @@ TEST(AdaRoundMath, Adam) {
   }
   for (int i = 0; i < 3; ++i)
     EXPECT_NEAR(x[i], target[i], 1e-3);
+}
+
+TEST(AdaRoundMath, AdamAfterLongZeroGradients) {
+  // One gradient, 7000 zero ones (h(V) settled: the first moment decays
+  // into the denormal doubles, where Adam flushes it to 0),
+  // then another: the parameter stays where Adam's formula, written out here
+  // without the flush, puts it, step for step.
+  Adam<float> adam(1, AdamOptions{0.01, 0.9, 0.999, 1e-8});
+  std::vector<float> p = {0.5f};
+  double m = 0.0, v = 0.0;
+  float reference = 0.5f;
+  for (int t = 1; t <= 7002; ++t) {
+    float g = t == 1 ? 1.0f : (t == 7002 ? -1.0f : 0.0f);
+    adam.step(p, std::vector<float>{g});
+    m = 0.9 * m + (1.0 - 0.9) * g;
+    v = 0.999 * v + (1.0 - 0.999) * g * g;
+    double mHat = m / (1.0 - std::pow(0.9, static_cast<double>(t)));
+    double vHat = v / (1.0 - std::pow(0.999, static_cast<double>(t)));
+    reference =
+        static_cast<float>(reference - 0.01 * mHat / (std::sqrt(vHat) + 1e-8));
+    ASSERT_EQ(p[0], reference) << "step " << t;
+    if (t == 7001) { // the reference's moment is denormal by now
+      EXPECT_GT(std::abs(m), 0.0);
+      EXPECT_LT(std::abs(m), std::numeric_limits<double>::min());
+    }
+  }
 }
 
 } // namespace

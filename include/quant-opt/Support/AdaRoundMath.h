@@ -77,6 +77,7 @@ void rectifiedSigmoid(ArrayRef<float> v, MutableArrayRef<float> h,
 double roundingRegularizer(ArrayRef<float> h, double beta);
 /// d f_reg / d h_i = -2 beta |2 h_i - 1|^(beta - 1) sign(2 h_i - 1), written
 /// to grad (beta >= 1).
+float roundingRegularizerGrad(float h, double beta);
 void roundingRegularizerGrad(ArrayRef<float> h, double beta,
                              MutableArrayRef<float> grad);
 
