@@ -156,7 +156,7 @@ Value forEach(OpBuilder &b, Location loc, Value count, Value init,
         scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
       });
   if (parallel)
-    loop->setAttr("qnt.parallel", b.getUnitAttr());
+    loop->setAttr(qnt::QntDialect::getParallelAttrName(), b.getUnitAttr());
   return loop.getResult(0);
 }
 

@@ -305,7 +305,7 @@ Tiles GemmEmitter::loop(Value begin, Value end, int64_t step, Tiles tiles,
         scf::YieldOp::create(b, loc, body(iv, Tiles::from(iterArgs)).values());
       });
   if (independent)
-    forOp->setAttr("qnt.parallel", b.getUnitAttr());
+    forOp->setAttr(qnt::QntDialect::getParallelAttrName(), b.getUnitAttr());
   // Streaming stores in the body: fence each iteration (which may run on a
   // thread of its own) once bufferization is done.
   if (fence && nontemporalAlignment)

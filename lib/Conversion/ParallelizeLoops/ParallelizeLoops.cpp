@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Conversion/Passes.h"
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -29,7 +30,7 @@ using namespace mlir;
 
 namespace {
 
-constexpr StringLiteral kParallelAttr = "qnt.parallel";
+constexpr StringLiteral kParallelAttr = qnt::QntDialect::getParallelAttrName();
 
 /// True if every iter_arg of `loop` is yielded unchanged (a buffer the
 /// loop writes through, as bufferization leaves a tensor loop-carried value).

@@ -30,6 +30,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quant-opt/Conversion/Passes.h"
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -435,7 +436,7 @@ SmallVector<Value> ConvEmitter::loop(
   // The images and the filter blocks write disjoint parts of the output
   // (qnt-parallelize-loops may split them).
   if (independent)
-    forOp->setAttr("qnt.parallel", b.getUnitAttr());
+    forOp->setAttr(qnt::QntDialect::getParallelAttrName(), b.getUnitAttr());
   return SmallVector<Value>(forOp.getResults());
 }
 

@@ -20,6 +20,8 @@
 
 #include "VectorizeUtils.h"
 
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -168,7 +170,7 @@ LogicalResult mlir::quantopt::vectorize::vectorizeInnerParallelReduction(
           ivs[d] = iv;
           scf::YieldOp::create(nb, l, rows(nb, d + 1, iterArgs[0]));
         });
-    loop->setAttr("qnt.parallel", b.getUnitAttr());
+    loop->setAttr(qnt::QntDialect::getParallelAttrName(), b.getUnitAttr());
     return loop.getResult(0);
   };
   // A linalg.fill output is not materialized: the accumulators start from

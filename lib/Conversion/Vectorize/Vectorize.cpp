@@ -35,6 +35,7 @@
 #include "VectorizeUtils.h"
 
 #include "quant-opt/Conversion/Passes.h"
+#include "quant-opt/Dialect/Qnt/IR/QntDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -281,7 +282,8 @@ LogicalResult vectorizeElementwise(RewriterBase &rewriter, linalg::GenericOp op,
     return failure();
   // The tiles are independent (qnt-parallelize-loops may split them).
   for (LoopLikeOpInterface tileLoop : tiled->loops)
-    tileLoop->setAttr("qnt.parallel", rewriter.getUnitAttr());
+    tileLoop->setAttr(qnt::QntDialect::getParallelAttrName(),
+                      rewriter.getUnitAttr());
   rewriter.replaceOp(target, tiled->replacements);
   Operation *tile = tiled->tiledOps.back();
   rewriter.setInsertionPoint(tile);
@@ -548,7 +550,7 @@ LogicalResult vectorizeWindow(RewriterBase &rewriter, linalg::GenericOp op,
           scf::YieldOp::create(nb, loc, body(nb, iv, args[0]));
         });
     if (independent)
-      forOp->setAttr("qnt.parallel", b.getUnitAttr());
+      forOp->setAttr(qnt::QntDialect::getParallelAttrName(), b.getUnitAttr());
     return forOp.getResult(0);
   };
   auto tile = [&](OpBuilder &b, Value t, Value n, Value c, Value oh, Value ow,

@@ -38,6 +38,13 @@ def Qnt_Dialect : Dialect {
   let dependentDialects = ["::mlir::quant::QuantDialect",
                            "::mlir::vector::VectorDialect"];
   let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// The unit attribute that marks an scf.for whose iterations are
+    /// independent; qnt-parallelize-loops makes it an OpenMP loop.
+    static constexpr ::llvm::StringLiteral getParallelAttrName() {
+      return "qnt.parallel";
+    }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
