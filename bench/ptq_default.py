@@ -29,9 +29,16 @@ McNemar p of that split (small p: the difference is not chance), and each
 column's mean squared logit error against the float model's logits (how
 close the quantized model is to the float one it simulates).
 
+`--train` also evaluates every cell's models on the 60000 Fashion-MNIST
+training images (data/train_images.npy: `scripts/fashion_mnist.py --train`)
+and prints a second table of them. The models were trained on those images,
+so that table is not their test accuracy; it is a paired sample 6.7 times
+the evaluation split's of how the two quantizations of the same float model
+compare, for differences the 9000 test images cannot resolve.
+
   .venv/bin/python3 bench/ptq_default.py [--models mlp resnet mobilenetv2 vit]
       [--bits 8 4] [--granularity per-channel per-tensor] [--images 2000]
-      [--variant NAME=OPTIONS ...] [--only NAME ...] [--cache FILE]
+      [--train] [--variant NAME=OPTIONS ...] [--only NAME ...] [--cache FILE]
       [--read-cache FILE ...] [--out FILE] [--build DIR]
 """
 
@@ -50,8 +57,19 @@ CORE = ("equalize=false adaround=false bias-correction=none weight-range=mse "
         "act-range=mse")
 
 
+class EvalSet:
+    """Images and labels the models are evaluated on (what quant_run_accuracy
+    reads); `key` prefixes the set's fields in the cache."""
+
+    def __init__(self, key, title, images, labels, limit, quant_run):
+        self.key, self.title = key, title
+        self.eval_images, self.eval_labels, self.images = images, labels, limit
+        self.quant_run = quant_run
+
+
 def run_cell(args, float_mlir, bits, granularity, name, extra):
-    """Pipeline + evaluation of one cell: (top-1 %, pipeline wall seconds)."""
+    """Pipeline + evaluation of one cell: (pipeline wall seconds, {set key:
+    (top-1 %, (predicted, logits))})."""
     options = (f"calibration-data={args.calib_images} weight-bits={bits} act-bits=8 "
                f"per-channel={str(granularity == 'per-channel').lower()}")
     if extra:
@@ -66,9 +84,12 @@ def run_cell(args, float_mlir, bits, granularity, name, extra):
         log(result.stderr)
         raise SystemExit(f"quant-opt failed on {out.name} ({options})")
     logits = out.with_suffix(".npy")
-    top1 = accuracy(args, out, logits)
+    results = {}
+    for eval_set in args.eval_sets:
+        top1 = accuracy(eval_set, out, logits)
+        results[eval_set.key] = top1, read_logits(logits)
     out.unlink()
-    return top1, seconds, read_logits(logits)
+    return seconds, results
 
 
 def read_logits(path):
@@ -93,6 +114,8 @@ def main():
     p.add_argument("--granularity", nargs="+", default=["per-channel", "per-tensor"],
                    choices=["per-channel", "per-tensor"])
     p.add_argument("--images", type=int, default=2000)
+    p.add_argument("--train", action="store_true",
+                   help="also evaluate on the 60000 training images (a second table)")
     p.add_argument("--variant", action="append", default=[],
                    help="NAME=OPTIONS: a column with the default plus OPTIONS")
     p.add_argument("--only", nargs="+",
@@ -118,8 +141,18 @@ def main():
     args.quant_opt = str(bin_dir / "quant-opt")
     args.quant_run = str(bin_dir / "quant-run")
     args.calib_images = args.data / "calib_images.npy"
-    args.eval_images = args.data / "eval_images.npy"
-    args.eval_labels = args.data / "eval_labels.npy"
+    args.eval_sets = [EvalSet("", f"the first {args.images} evaluation images",
+                              args.data / "eval_images.npy",
+                              args.data / "eval_labels.npy", args.images, args.quant_run)]
+    if args.train:
+        args.eval_sets.append(EvalSet(
+            "train_", "the 60000 training images (not test accuracy: the models were "
+            "trained on them)", args.data / "train_images.npy",
+            args.data / "train_labels.npy", 60000, args.quant_run))
+    for eval_set in args.eval_sets:
+        if not eval_set.eval_images.exists():
+            p.error(f"{eval_set.eval_images} is missing (scripts/fashion_mnist.py "
+                    f"--out {args.data}{' --train' if eval_set.key else ''})")
     args.work = args.build / "bench" / "ptq-default"
     args.work.mkdir(parents=True, exist_ok=True)
     cache = {}
@@ -130,7 +163,7 @@ def main():
     float_logits = {}
 
     def float_model(model):
-        """The imported float model of `model` and its logits on the images."""
+        """The imported float model of `model` and its logits on each set."""
         float_mlir = args.work / f"{model}.mlir"
         if not float_mlir.exists():
             subprocess.run([args.quant_translate, "--import-onnx",
@@ -138,62 +171,71 @@ def main():
                             str(float_mlir)], check=True)
         if model not in float_logits:
             path = args.work / f"{model}.float.npy"
-            accuracy(args, float_mlir, path)
-            float_logits[model] = read_logits(path)[1]
+            float_logits[model] = {}
+            for eval_set in args.eval_sets:
+                accuracy(eval_set, float_mlir, path)
+                float_logits[model][eval_set.key] = read_logits(path)[1]
         return float_mlir, float_logits[model]
 
     def cell(model, bits, granularity, name, extra):
         key = f"{model} W{bits}A8 {granularity} {name} images={args.images} [{extra}]"
-        if key not in cache and args.only and name not in args.only:
-            return None
-        if key not in cache:
+        done = key in cache and all(s.key + "top1" in cache[key] for s in args.eval_sets)
+        if not done and args.only and name not in args.only:
+            return cache.get(key)
+        if not done:
             float_mlir, reference = float_model(model)
             log(f"{model} W{bits}A8 {granularity} {name}: running")
-            top1, seconds, (predicted, logits) = run_cell(args, float_mlir, bits,
-                                                          granularity, name, extra)
-            cache[key] = {"top1": top1, "seconds": seconds, "predicted": predicted,
-                          "logit_mse": float(np.mean((logits - reference) ** 2))}
+            seconds, results = run_cell(args, float_mlir, bits, granularity, name, extra)
+            cache[key] = {"seconds": seconds}
+            for k, (top1, (predicted, logits)) in results.items():
+                cache[key].update({
+                    k + "top1": top1, k + "predicted": predicted,
+                    k + "logit_mse": float(np.mean((logits - reference[k]) ** 2))})
             if args.cache:
                 args.cache.write_text(json.dumps(cache, indent=1) + "\n")
-        log(f"{model} W{bits}A8 {granularity} {name}: {cache[key]['top1']:.2f} % "
-            f"({cache[key]['seconds']:.1f} s)")
+        log(f"{model} W{bits}A8 {granularity} {name}: "
+            + ", ".join(f"{cache[key][s.key + 'top1']:.2f} %" for s in args.eval_sets
+                        if s.key + "top1" in cache[key])
+            + f" ({cache[key]['seconds']:.1f} s)")
         return cache[key]
 
+    cells = {(g, b, m): [cell(m, b, g, n, o) for n, o in columns]
+             for g in args.granularity for b in args.bits for m in args.models}
     names = [name for name, _ in columns]
-    lines = [f"Top-1 % on the first {args.images} evaluation images, calibration on the "
-             f"1000 calibration images, activations 8 bits; core: `{CORE}`; "
-             f"default: the pipeline's defaults"
-             + "".join(f"; {n}: default + `{o}`" for n, o in columns[2:]) + ".", "",
-             "| model | bits | granularity | " + " | ".join(names)
-             + " | default - core | images only core / only default right | McNemar p"
-             " | logit MSE to float, core / default | "
-             + " | ".join(f"{n} time" for n in names) + " |",
-             "|---|---|---|" + "---|" * (2 * len(names) + 4)]
-    labels = np.load(args.eval_labels)[:args.images]
-    for granularity in args.granularity:
-        for bits in args.bits:
-            for model in args.models:
-                results = [cell(model, bits, granularity, n, o) for n, o in columns]
-                core, default = results[:2]
-                diff = paired = p = mse = "-"
-                if core is not None and default is not None:
-                    diff = f"{default['top1'] - core['top1']:+.2f}"
-                if core and default and "predicted" in core and "predicted" in default:
-                    right = [np.array(list(r["predicted"]), dtype=int) == labels
-                             for r in (core, default)]
-                    only_core = int(np.sum(right[0] & ~right[1]))
-                    only_default = int(np.sum(right[1] & ~right[0]))
-                    paired = f"{only_core} / {only_default}"
-                    p = f"{mcnemar(only_core, only_default):.2f}"
-                    mse = f"{core['logit_mse']:.3g} / {default['logit_mse']:.3g}"
-                lines.append(
-                    f"| {model} | W{bits}A8 | {granularity} | "
-                    + " | ".join("not run" if r is None else f"{r['top1']:.2f}"
-                                 for r in results)
-                    + f" | {diff} | {paired} | {p} | {mse} | "
-                    + " | ".join("-" if r is None else f"{r['seconds']:.0f} s"
-                                 for r in results) + " |")
-                log(lines[-1])
+    lines = []
+    for eval_set in args.eval_sets:
+        k = eval_set.key
+        lines += [
+            ("" if not lines else "\n")
+            + f"Top-1 % on {eval_set.title}, calibration on the 1000 calibration images, "
+            f"activations 8 bits; core: `{CORE}`; default: the pipeline's defaults"
+            + "".join(f"; {n}: default + `{o}`" for n, o in columns[2:]) + ".", "",
+            "| model | bits | granularity | " + " | ".join(names)
+            + " | default - core | images only core / only default right | McNemar p"
+            " | logit MSE to float, core / default | "
+            + " | ".join(f"{n} time" for n in names) + " |",
+            "|---|---|---|" + "---|" * (2 * len(names) + 4)]
+        labels = np.load(eval_set.eval_labels)[:eval_set.images]
+        for (granularity, bits, model), results in cells.items():
+            results = [r if r is not None and k + "top1" in r else None for r in results]
+            core, default = results[:2]
+            diff = paired = p = mse = "-"
+            if core is not None and default is not None:
+                diff = f"{default[k + 'top1'] - core[k + 'top1']:+.2f}"
+                right = [np.array(list(r[k + "predicted"]), dtype=int) == labels
+                         for r in (core, default)]
+                only_core = int(np.sum(right[0] & ~right[1]))
+                only_default = int(np.sum(right[1] & ~right[0]))
+                paired = f"{only_core} / {only_default}"
+                p = f"{mcnemar(only_core, only_default):.2f}"
+                mse = f"{core[k + 'logit_mse']:.3g} / {default[k + 'logit_mse']:.3g}"
+            lines.append(
+                f"| {model} | W{bits}A8 | {granularity} | "
+                + " | ".join("not run" if r is None else f"{r[k + 'top1']:.2f}"
+                             for r in results)
+                + f" | {diff} | {paired} | {p} | {mse} | "
+                + " | ".join("-" if r is None else f"{r['seconds']:.0f} s"
+                             for r in results) + " |")
     text = "\n".join(lines) + "\n"
     print(text, end="")
     if args.out:
