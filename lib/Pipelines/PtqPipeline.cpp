@@ -26,8 +26,9 @@
 //
 // The paper's standard pipeline (its figure), except that activation ranges
 // are set with the weight ranges, before AdaRound, from statistics of the
-// float model, and that by default (equalize=auto) CLE runs only for
-// per-tensor weights.
+// float model, and that by default CLE runs only for per-tensor weights
+// (equalize=auto) and keeps ReLU6 (relu6-to-relu=false: the pairs a ReLU6
+// joins are not equalized, so the float function is unchanged).
 //
 //===----------------------------------------------------------------------===//
 
