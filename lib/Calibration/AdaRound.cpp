@@ -228,7 +228,7 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
   };
   for (int64_t it = 0; it < iterations; ++it) {
     bool regularize = regularizerActive(it, iterations, warmStart);
-    forEachBlock([&](int64_t b, int64_t first, int64_t size) {
+    forEachBlock([&](int64_t, int64_t first, int64_t size) {
       auto slice = [&](std::vector<float> &values) {
         return MutableArrayRef<float>(values).slice(first, size);
       };

@@ -195,6 +195,12 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
     Uncalibrated quantizers (no `scale`) are bypassed in the quantized
     model too.
 
+    The element-wise work of each optimisation step (soft weights,
+    gradient, Adam) of a layer with at least 16384 weights runs on blocks of
+    rows on the context's threads (one with `--mlir-disable-threading`);
+    every weight sees the same arithmetic either way, so the rounding does
+    not depend on the number of threads.
+
     Progress on stderr: one line per wave (quantized inputs) and per layer
     with the reconstruction error `E` (of the layer's pre-activation
     output, on the inputs of `input`) of rounding to nearest and of

@@ -75,8 +75,8 @@ void rectifiedSigmoid(ArrayRef<float> v, MutableArrayRef<float> h,
 
 /// f_reg = sum_i 1 - |2 h_i - 1|^beta, 0 when every h is 0 or 1.
 double roundingRegularizer(ArrayRef<float> h, double beta);
-/// d f_reg / d h_i = -2 beta |2 h_i - 1|^(beta - 1) sign(2 h_i - 1), written
-/// to grad (beta >= 1).
+/// d f_reg / d h_i = -2 beta |2 h_i - 1|^(beta - 1) sign(2 h_i - 1), of one
+/// h or written to grad element-wise (beta >= 1).
 float roundingRegularizerGrad(float h, double beta);
 void roundingRegularizerGrad(ArrayRef<float> h, double beta,
                              MutableArrayRef<float> grad);
