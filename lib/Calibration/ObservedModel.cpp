@@ -243,6 +243,8 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   int64_t numBatches = (total + batch - 1) / batch;
   int64_t reportEvery = (numBatches + 9) / 10;
   HostArray padded;
+  // Reused by every batch (their memory stays mapped).
+  SmallVector<HostArray> outputs;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t rows = std::min(batch, total - first);
     SmallVector<int64_t> shape(data.shape);
@@ -257,14 +259,13 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
     SmallVector<HostArrayView> inputs = {
         HostArrayView{data.kind, shape, bytes}};
     inputs.append(extraInputs.begin(), extraInputs.end());
-    auto outputs = model->run(inputs);
-    if (!outputs) {
+    if (llvm::Error error = model->run(inputs, outputs)) {
       mlir::emitError(module.getLoc())
           << pass << ": running the " << (quantized ? "quantized" : "float")
-          << " model failed: " << llvm::toString(outputs.takeError());
+          << " model failed: " << llvm::toString(std::move(error));
       return failure();
     }
-    ObservedBatch observed{first, rows, shape[0], *outputs};
+    ObservedBatch observed{first, rows, shape[0], outputs};
     if (failed(onBatch(observed)))
       return failure();
     double seconds =

@@ -253,6 +253,14 @@ struct Descriptor {
 
 llvm::Expected<llvm::SmallVector<HostArray>>
 JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
+  llvm::SmallVector<HostArray> results;
+  if (llvm::Error error = run(inputs, results))
+    return std::move(error);
+  return results;
+}
+
+llvm::Error JitModel::run(llvm::ArrayRef<HostArrayView> inputs,
+                          llvm::SmallVectorImpl<HostArray> &results) {
   if (inputs.size() != inputSignature.size())
     return makeError("@" + entry + " takes " +
                      llvm::Twine(inputSignature.size()) + " inputs, got " +
@@ -292,20 +300,23 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
     return std::move(error);
 
   // Copy the results out (following their strides) and free their buffers.
-  llvm::SmallVector<HostArray> results;
+  results.resize(outputSignature.size());
   std::set<void *> released;
   llvm::SmallVector<void *> toFree;
   for (const HostArrayView &input : inputs)
     released.insert(const_cast<void *>(input.data));
   int64_t *words = resultStorage.data();
-  for (const TensorSignature &sig : outputSignature) {
+  for (auto [sig, result] : llvm::zip_equal(outputSignature, results)) {
     size_t rank = sig.shape.size();
     auto *allocated = reinterpret_cast<void *>(words[0]);
     auto *aligned = reinterpret_cast<uint8_t *>(words[1]);
     llvm::ArrayRef<int64_t> sizes(words + 3, rank);
     llvm::ArrayRef<int64_t> strides(words + 3 + rank, rank);
-    HostArray result = HostArray::zeros(sig.kind, sizes);
+    // Every element is written below: only new bytes are zeroed.
+    result.kind = sig.kind;
+    result.shape.assign(sizes.begin(), sizes.end());
     size_t elementBytes = elementSize(sig.kind);
+    result.bytes.resize(result.numElements() * elementBytes);
     uint8_t *base = aligned + words[2] * elementBytes;
     int64_t count = result.numElements();
     bool contiguous = true;
@@ -334,7 +345,6 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
     if (allocated && allocated != reinterpret_cast<void *>(0xdeadbeef) &&
         released.insert(allocated).second)
       toFree.push_back(allocated);
-    results.push_back(std::move(result));
     words += Descriptor::wordsFor(rank);
   }
   for (void *buffer : toFree) {
@@ -343,5 +353,5 @@ JitModel::run(llvm::ArrayRef<HostArrayView> inputs) {
     else
       std::free(buffer);
   }
-  return results;
+  return llvm::Error::success();
 }

@@ -73,6 +73,11 @@ public:
   /// size for dynamic dims); the results come back as new arrays.
   llvm::Expected<llvm::SmallVector<HostArray>>
   run(llvm::ArrayRef<HostArrayView> inputs);
+  /// As above, into `results`, whose arrays are reused: a caller running
+  /// batch after batch keeps their memory instead of mapping fresh pages
+  /// for every result of every call.
+  llvm::Error run(llvm::ArrayRef<HostArrayView> inputs,
+                  llvm::SmallVectorImpl<HostArray> &results);
 
 private:
   JitModel() = default;
