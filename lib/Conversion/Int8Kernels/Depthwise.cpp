@@ -428,19 +428,7 @@ LogicalResult int8kernels::rewriteDepthwiseConv(RewriterBase &rewriter,
   result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, result, collapse,
       tensor::getMixedSizes(rewriter, loc, shaped));
-  if (fused)
-    replaceFused(rewriter, generic, *fused, shaped, result);
-  else
-    rewriter.replaceOp(generic, result);
-  if (init.use_empty()) {
-    // The broadcast, and its constant if nothing else reads it.
-    Operation *broadcast = init.getDefiningOp();
-    SmallVector<Value> operands(broadcast->getOperands());
-    rewriter.eraseOp(broadcast);
-    for (Value operand : operands)
-      if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
-          constant && constant->use_empty())
-        rewriter.eraseOp(constant);
-  }
+  replaceGeneric(rewriter, generic, fused, shaped, result);
+  eraseDeadBroadcast(rewriter, init);
   return success();
 }

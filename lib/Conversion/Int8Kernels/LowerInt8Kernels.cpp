@@ -324,17 +324,32 @@ matchEpilogue(linalg::GenericOp generic, int64_t channelDim, int64_t channels) {
   return epilogue;
 }
 
-/// Replaces `epilogue.op` by `result` and removes `generic` (its tensor.dim
-/// users read `init`, which has its shape).
-void replaceFused(RewriterBase &rewriter, linalg::GenericOp generic,
-                  const FusedEpilogue &epilogue, Value init, Value result) {
+void replaceGeneric(RewriterBase &rewriter, linalg::GenericOp generic,
+                    const std::optional<FusedEpilogue> &epilogue, Value init,
+                    Value result) {
+  if (!epilogue) {
+    rewriter.replaceOp(generic, result);
+    return;
+  }
   for (OpOperand &use :
        llvm::make_early_inc_range(generic.getResult(0).getUses()))
     if (auto dim = dyn_cast<tensor::DimOp>(use.getOwner()))
       rewriter.modifyOpInPlace(dim,
                                [&] { dim.getSourceMutable().assign(init); });
-  rewriter.replaceOp(epilogue.op, result);
+  rewriter.replaceOp(epilogue->op, result);
   rewriter.eraseOp(generic);
+}
+
+void eraseDeadBroadcast(RewriterBase &rewriter, Value init) {
+  if (!init.use_empty())
+    return;
+  Operation *broadcast = init.getDefiningOp();
+  SmallVector<Value> operands(broadcast->getOperands());
+  rewriter.eraseOp(broadcast);
+  for (Value operand : operands)
+    if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
+        constant && constant->use_empty())
+      rewriter.eraseOp(constant);
 }
 
 } // namespace mlir::quantopt::int8kernels
@@ -483,10 +498,7 @@ LogicalResult rewriteMatMul(RewriterBase &rewriter, linalg::GenericOp generic,
     c = tensor::ExpandShapeOp::create(
         rewriter, loc, resultType, c, collapse,
         tensor::getMixedSizes(rewriter, loc, init));
-  if (epilogue)
-    replaceFused(rewriter, generic, *epilogue, init, c);
-  else
-    rewriter.replaceOp(generic, c);
+  replaceGeneric(rewriter, generic, epilogue, init, c);
   return success();
 }
 
@@ -693,20 +705,9 @@ LogicalResult rewriteConv(RewriterBase &rewriter, linalg::GenericOp generic,
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, resultType, acc, collapse,
       tensor::getMixedSizes(rewriter, loc, shaped));
-  if (epilogue)
-    replaceFused(rewriter, generic, *epilogue, shaped, result);
-  else
-    rewriter.replaceOp(generic, result);
-  if (channelStart && init.use_empty()) {
-    // The broadcast, and its constant if nothing else reads it.
-    Operation *broadcast = init.getDefiningOp();
-    SmallVector<Value> operands(broadcast->getOperands());
-    rewriter.eraseOp(broadcast);
-    for (Value operand : operands)
-      if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
-          constant && constant->use_empty())
-        rewriter.eraseOp(constant);
-  }
+  replaceGeneric(rewriter, generic, epilogue, shaped, result);
+  if (channelStart)
+    eraseDeadBroadcast(rewriter, init);
   // The padded input is read through its source.
   if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && pad->use_empty())
     rewriter.eraseOp(pad);

@@ -80,10 +80,16 @@ struct FusedEpilogue {
 std::optional<FusedEpilogue>
 matchEpilogue(linalg::GenericOp generic, int64_t channelDim, int64_t channels);
 
-/// Replaces `epilogue.op` by `result` and removes `generic` (its tensor.dim
-/// users read `init`, which has its shape).
-void replaceFused(RewriterBase &rewriter, linalg::GenericOp generic,
-                  const FusedEpilogue &epilogue, Value init, Value result);
+/// Replaces `generic` by `result`, the kernel's; with a fused `epilogue`,
+/// replaces `epilogue.op` by it and removes `generic` (its tensor.dim users
+/// read `init`, which has its shape).
+void replaceGeneric(RewriterBase &rewriter, linalg::GenericOp generic,
+                    const std::optional<FusedEpilogue> &epilogue, Value init,
+                    Value result);
+
+/// Erases `init`, a per-channel broadcast the kernel folded into its
+/// accumulators, and the constants it read, once nothing uses them.
+void eraseDeadBroadcast(RewriterBase &rewriter, Value init);
 
 /// Applies the fused epilogue `body` lane-wise to vectors of `lanes`
 /// (Epilogue.cpp): `mapping` maps its arguments to vectors (the accumulators,
