@@ -53,6 +53,7 @@ struct Observer {
   int64_t count = 0;
   double min = 0.0, max = 0.0;
   Histogram hist;
+  std::vector<int64_t> histScratch;
   /// Per-channel statistics along the channel axis (0 channels: none).
   int64_t channels = 0;
   SmallVector<double> channelMin, channelMax, channelSum;
@@ -74,56 +75,135 @@ struct Observer {
               int64_t bins);
 };
 
+/// The exact minimum and maximum of x[0..n) and, if `sum` is given, adds
+/// their sum (in double) to it; false if some x is not finite. Everything
+/// runs in independent lanes, a loop that vectorizes: a NaN never wins
+/// `x < lo ? x : lo`, so non-finite values are caught by summing x - x (0,
+/// or NaN for an infinity or a NaN), and the sum is 16 partial sums (the
+/// result may differ from an in-order sum in its last bits).
+template <typename T>
+static bool rangeOf(const T *x, int64_t n, T &lo, T &hi, double *sum) {
+  constexpr int kLanes = 16;
+  T los[kLanes], his[kLanes], check[kLanes];
+  double sums[kLanes];
+  for (int l = 0; l < kLanes; ++l) {
+    los[l] = std::numeric_limits<T>::infinity();
+    his[l] = -std::numeric_limits<T>::infinity();
+    check[l] = 0;
+    sums[l] = 0.0;
+  }
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) {
+      T v = x[i + l];
+      los[l] = v < los[l] ? v : los[l];
+      his[l] = v > his[l] ? v : his[l];
+      check[l] += v - v;
+      sums[l] += static_cast<double>(v);
+    }
+  for (int l = 0; i < n; ++i, ++l) {
+    T v = x[i];
+    los[l] = v < los[l] ? v : los[l];
+    his[l] = v > his[l] ? v : his[l];
+    check[l] += v - v;
+    sums[l] += static_cast<double>(v);
+  }
+  bool finite = true;
+  for (int l = 0; l < kLanes; ++l) {
+    lo = l == 0 ? los[0] : std::min(lo, los[l]);
+    hi = l == 0 ? his[0] : std::max(hi, his[l]);
+    finite &= check[l] == 0;
+  }
+  if (sum)
+    for (double s : sums)
+      *sum += s;
+  return finite;
+}
+
+/// Adds x[0..n), all within [hist.min, hist.max], to `hist`, in the bins of
+/// Histogram::binOf (for x >= min its floor is a truncation and only the top
+/// clamp can apply). The bins are computed a block at a time (a loop that
+/// vectorizes), then counted in 4 interleaved sub-histograms (`scratch`), so
+/// that a run of equal values (a ReLU's zeros) is not one chain of
+/// increments of the same counter.
+template <typename T>
+static void addToHistogram(Histogram &hist, const T *x, int64_t n,
+                           std::vector<int64_t> &scratch) {
+  constexpr int64_t kWays = 4, kBlock = 1024;
+  int64_t bins = static_cast<int64_t>(hist.counts.size());
+  double width = hist.binWidth();
+  if (!(width > 0.0) || bins > std::numeric_limits<int32_t>::max()) {
+    for (int64_t i = 0; i < n; ++i)
+      ++hist.counts[hist.binOf(static_cast<double>(x[i]))];
+    return;
+  }
+  scratch.assign(kWays * bins, 0);
+  double min = hist.min, top = static_cast<double>(bins - 1);
+  int32_t index[kBlock];
+  for (int64_t start = 0; start < n; start += kBlock) {
+    int64_t len = std::min(kBlock, n - start);
+    for (int64_t k = 0; k < len; ++k) {
+      double b = (static_cast<double>(x[start + k]) - min) / width;
+      index[k] = static_cast<int32_t>(b < top ? b : top);
+    }
+    int64_t k = 0;
+    for (; k + kWays <= len; k += kWays)
+      for (int64_t w = 0; w < kWays; ++w)
+        ++scratch[index[k + w] * kWays + w];
+    for (; k < len; ++k)
+      ++scratch[index[k] * kWays];
+  }
+  for (int64_t b = 0; b < bins; ++b)
+    for (int64_t w = 0; w < kWays; ++w)
+      hist.counts[b] += scratch[b * kWays + w];
+}
+
 template <typename T>
 int64_t Observer::add(const T *data, int64_t n, ArrayRef<int64_t> shape,
                       int64_t axis, int64_t bins) {
   if (n == 0)
     return -1;
-  // Pass 1: finiteness, the batch range, per-channel sums.
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -lo;
-  int64_t inner = 1;
-  if (channels > 0)
+  // Pass 1: the batch range, per-channel statistics, finiteness.
+  T lo = std::numeric_limits<T>::infinity();
+  T hi = -lo;
+  bool finite = true;
+  if (channels > 0) {
+    int64_t inner = 1;
     for (size_t d = axis + 1; d < shape.size(); ++d)
       inner *= shape[d];
-  for (int64_t i = 0; i < n; ++i) {
-    double x = static_cast<double>(data[i]);
-    if (!std::isfinite(x))
-      return i;
-    lo = std::min(lo, x);
-    hi = std::max(hi, x);
-  }
-  if (channels > 0) {
     int64_t outer = n / (channels * inner);
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t c = 0; c < channels; ++c) {
-        const T *row = data + (o * channels + c) * inner;
-        double cMin = channelMin[c], cMax = channelMax[c], sum = 0.0;
-        for (int64_t k = 0; k < inner; ++k) {
-          double x = static_cast<double>(row[k]);
-          cMin = std::min(cMin, x);
-          cMax = std::max(cMax, x);
-          sum += x;
-        }
-        channelMin[c] = cMin;
-        channelMax[c] = cMax;
+    for (int64_t o = 0; o < outer && finite; ++o)
+      for (int64_t c = 0; c < channels && finite; ++c) {
+        T cLo, cHi;
+        double sum = 0.0;
+        finite =
+            rangeOf(data + (o * channels + c) * inner, inner, cLo, cHi, &sum);
+        lo = std::min(lo, cLo);
+        hi = std::max(hi, cHi);
+        channelMin[c] = std::min(channelMin[c], static_cast<double>(cLo));
+        channelMax[c] = std::max(channelMax[c], static_cast<double>(cHi));
         channelSum[c] += sum;
         channelCount[c] += inner;
       }
+  } else {
+    finite = rangeOf(data, n, lo, hi, nullptr);
   }
+  if (!finite)
+    for (int64_t i = 0; i < n; ++i)
+      if (!std::isfinite(data[i]))
+        return i;
 
   // Pass 2: the histogram over the running range, widened first if needed.
   if (count == 0) {
     min = lo;
     max = hi;
-    hist = Histogram{lo, hi, std::vector<int64_t>(bins, 0)};
+    hist = Histogram{min, max, std::vector<int64_t>(bins, 0)};
   } else if (lo < min || hi > max) {
-    min = std::min(min, lo);
-    max = std::max(max, hi);
+    min = std::min(min, static_cast<double>(lo));
+    max = std::max(max, static_cast<double>(hi));
     hist = rebinHistogram(hist, min, max, bins);
   }
-  for (int64_t i = 0; i < n; ++i)
-    ++hist.counts[hist.binOf(static_cast<double>(data[i]))];
+  addToHistogram(hist, data, n, histScratch);
   count += n;
 
   // Pass 3: the sample rows.
