@@ -15,6 +15,7 @@
 
 #include "AdaRoundLayer.h"
 #include "ObservedModel.h"
+#include "WavePlan.h"
 
 #include "quant-opt/Calibration/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
@@ -53,6 +54,8 @@ using Layer = AdaRoundLayer;
 
 /// Layers with fewer weights optimise on one thread.
 constexpr int64_t kParallelWeights = 16384;
+/// The most memory the activations kept between waves may take.
+constexpr int64_t kMaxKeptBytes = int64_t(4) << 30;
 
 struct AdaRoundPass : public qnt::impl::QntAdaRoundPassBase<AdaRoundPass> {
   using Base::Base;
@@ -63,9 +66,6 @@ private:
   /// The layer of `op` with weight `weight`, or nullopt (not a calibrated
   /// weight quantizer of a constant). Failure after a diagnostic.
   FailureOr<std::optional<Layer>> collect(Operation *op, Value weight);
-  /// Assigns every layer its wave: 1 + the largest wave of the layers its
-  /// input depends on (0: none).
-  void assignWaves(func::FuncOp function, MutableArrayRef<Layer> layers);
   /// Optimises the rounding and rewrites the constant; `index` counts layers.
   void round(Layer &layer, int64_t index, int64_t count);
 };
@@ -306,29 +306,6 @@ void AdaRoundPass::round(Layer &layer, int64_t index, int64_t count) {
                << " s\n";
 }
 
-void AdaRoundPass::assignWaves(func::FuncOp function,
-                               MutableArrayRef<Layer> layers) {
-  llvm::DenseMap<Operation *, Layer *> layerOf;
-  for (Layer &layer : layers)
-    layerOf[layer.op] = &layer;
-  // Per value: 1 + the largest wave of the layers it depends on (0: none).
-  llvm::DenseMap<Value, int64_t> depth;
-  for (Block &block : function.getBody())
-    for (Operation &op : block) {
-      int64_t d = 0;
-      op.walk([&](Operation *inner) {
-        for (Value operand : inner->getOperands())
-          d = std::max(d, depth.lookup(operand));
-      });
-      if (Layer *layer = layerOf.lookup(&op)) {
-        layer->wave = d;
-        d += 1;
-      }
-      for (Value result : op.getResults())
-        depth[result] = d;
-    }
-}
-
 void AdaRoundPass::runOnOperation() {
   ModuleOp module = getOperation();
   auto begin = std::chrono::steady_clock::now();
@@ -396,8 +373,6 @@ void AdaRoundPass::runOnOperation() {
   }
 
   bool quantizedInputs = inputMode == "quantized";
-  if (quantizedInputs)
-    assignWaves(function, layers);
 
   // The observed tensors: the layer inputs, each once.
   llvm::MapVector<Value, unsigned> observed;
@@ -431,6 +406,30 @@ void AdaRoundPass::runOnOperation() {
              "samples; give more (num-samples, positions-per-sample)";
   }
 
+  std::optional<WavePlan> plan;
+  if (quantizedInputs) {
+    SmallVector<Operation *> ops;
+    SmallVector<Value> inputs;
+    for (Layer &layer : layers) {
+      ops.push_back(layer.op);
+      inputs.push_back(layer.input);
+    }
+    plan = planWaves(function, ops, inputs, reuseActivations);
+    if (reuseActivations) {
+      std::optional<int64_t> bytes = plan->peakKeptBytes(data->shape[0]);
+      if (!bytes || *bytes > kMaxKeptBytes) {
+        llvm::errs() << "qnt-adaround: not keeping the activations between "
+                        "waves (they would take "
+                     << (bytes ? std::to_string(*bytes >> 20) + " MiB"
+                               : std::string("an unknown size"))
+                     << "); each wave's run starts from the input\n";
+        plan = planWaves(function, ops, inputs, /*cut=*/false);
+      }
+    }
+    for (auto [layer, wave] : llvm::zip_equal(layers, plan->waves))
+      layer.wave = wave;
+  }
+
   // The float model, once: the Grams (float inputs) or the positions and
   // the float layers' outputs there (quantized inputs).
   std::mt19937_64 rng(static_cast<uint64_t>(seed));
@@ -462,8 +461,10 @@ void AdaRoundPass::runOnOperation() {
     for (auto [i, layer] : llvm::enumerate(layers))
       roundLayer(layer, static_cast<int64_t>(i) + 1);
   } else {
-    // The quantized model, compiled once: the weight constants are
-    // arguments, so every wave runs it with the weights rounded so far.
+    // Per wave, the quantized model's segment (WavePlan): the weights of
+    // the layers are arguments, so it runs with the weights rounded so far,
+    // and so are the activations of earlier segments that it reads, kept
+    // from their runs until their last reader.
     SmallVector<FakeQuantOp> weightQuantizers;
     SmallVector<HostArray> weightValues;
     for (Layer &layer : layers) {
@@ -484,42 +485,69 @@ void AdaRoundPass::runOnOperation() {
     SmallVector<quantopt::HostArrayView> weightViews;
     for (HostArray &array : weightValues)
       weightViews.push_back(array.view());
-    ObservedModelOptions options;
-    options.keepQuantizers = true;
-    options.quantizerInputsAsArguments = weightQuantizers;
-    auto quantized = ObservedModel::compile(module, function, values,
-                                            "qnt-adaround", options);
-    if (failed(quantized))
-      return signalPassFailure();
-    compileSeconds += quantized->jit().compileSeconds();
-    int64_t numWaves = 0;
-    for (Layer &layer : layers)
-      numWaves = std::max(numWaves, layer.wave + 1);
-    for (int64_t wave = 0; wave < numWaves; ++wave) {
+    llvm::DenseMap<Value, HostArray> kept;
+    int64_t total = data->shape[0];
+    for (auto [wave, segment] : llvm::enumerate(plan->segments)) {
       auto start = std::chrono::steady_clock::now();
       SmallVector<size_t> members;
       for (auto [i, layer] : llvm::enumerate(layers))
-        if (layer.wave == wave) {
+        if (layer.wave == static_cast<int64_t>(wave)) {
           members.push_back(i);
           layer.filled = 0;
         }
-      if (members.empty())
-        continue;
-      llvm::errs() << "qnt-adaround: wave " << wave + 1 << "/" << numWaves
-                   << " (" << members.size()
-                   << " layers), the quantized model's inputs\n";
+      llvm::errs() << "qnt-adaround: wave " << wave + 1 << "/"
+                   << plan->segments.size() << " (" << members.size()
+                   << " layers), the quantized model's inputs";
+      if (!segment.arguments.empty())
+        llvm::errs() << " from " << segment.arguments.size()
+                     << " kept activations";
+      llvm::errs() << "\n";
+      ObservedModelOptions options;
+      options.keepQuantizers = true;
+      options.quantizerInputsAsArguments = weightQuantizers;
+      options.valuesAsArguments = segment.arguments;
+      auto quantized = ObservedModel::compile(module, function, segment.results,
+                                              "qnt-adaround", options);
+      if (failed(quantized))
+        return signalPassFailure();
+      compileSeconds += quantized->jit().compileSeconds();
+      SmallVector<quantopt::HostArrayView> arguments;
+      for (Value value : segment.arguments) {
+        assert(kept.count(value) && "kept by an earlier segment");
+        arguments.push_back(kept[value].view());
+      }
+      llvm::DenseMap<Value, size_t> resultIndex;
+      for (auto [i, value] : llvm::enumerate(segment.results))
+        resultIndex[value] = i;
       if (failed(quantized->run(
               *data, batchSize,
               [&](ObservedBatch &batch) {
                 for (size_t i : members)
                   if (failed(layers[i].observeQuantized(
-                          batch.outputs[observed.lookup(layers[i].input)],
+                          batch.outputs[resultIndex.at(layers[i].input)],
                           batch)))
                     return failure();
+                for (auto [value, out] :
+                     llvm::zip_equal(segment.results, batch.outputs)) {
+                  if (!plan->lastReader.count(value))
+                    continue;
+                  HostArray &array = kept[value];
+                  if (array.shape.empty()) {
+                    SmallVector<int64_t> shape(out.shape);
+                    shape[0] = total;
+                    array = HostArray::zeros(out.kind, shape);
+                  }
+                  size_t rowBytes = out.bytes.size() / out.shape[0];
+                  std::memcpy(array.bytes.data() + batch.first * rowBytes,
+                              out.bytes.data(), batch.rows * rowBytes);
+                }
                 return success();
               },
-              weightViews)))
+              weightViews, arguments)))
         return signalPassFailure();
+      for (Value value : segment.arguments)
+        if (plan->lastReader.lookup(value) == static_cast<int64_t>(wave))
+          kept.erase(value);
       for (size_t i : members)
         if (failed(layers[i].finish()))
           return signalPassFailure();

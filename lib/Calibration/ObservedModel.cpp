@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -113,6 +114,15 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
     else
       cloned->insertOperands(2, argument);
   }
+  // Values read from arguments, after those.
+  for (Value value : options.valuesAsArguments) {
+    Value mapped = mapping.lookup(value);
+    unsigned index = cloneEntry.getNumArguments();
+    if (failed(cloneEntry.insertArgument(index, mapped.getType(), {},
+                                         mapped.getLoc())))
+      return failure();
+    mapped.replaceAllUsesWith(cloneEntry.getArgument(index));
+  }
   // The float model: every quantizer bypassed; the quantized one: the
   // uncalibrated ones (and with weightQuantizersOnly those of non-constants).
   SmallVector<FakeQuantOp> quantizers;
@@ -142,6 +152,11 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
   cloneEntry.setFunctionType(FunctionType::get(module.getContext(),
                                                cloneEntry.getArgumentTypes(),
                                                ValueRange(results).getTypes()));
+  // Only what the results need is compiled.
+  for (Block &block : cloneEntry.getBody())
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+      if (isOpTriviallyDead(&op))
+        op.erase();
 
   quantopt::JitOptions jitOptions;
   jitOptions.entry = entry.getSymName().str();
@@ -153,10 +168,10 @@ ObservedModel::compile(ModuleOp module, func::FuncOp entry,
         << " model: " << llvm::toString(model.takeError());
     return failure();
   }
-  return ObservedModel(module, pass.str(), std::move(*model),
-                       options.quantizerInputsAsArguments.size() +
-                           options.biasArguments.size(),
-                       options.keepQuantizers, options.quiet);
+  return ObservedModel(
+      module, pass.str(), std::move(*model),
+      options.quantizerInputsAsArguments.size() + options.biasArguments.size(),
+      options.valuesAsArguments.size(), options.keepQuantizers, options.quiet);
 }
 
 FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
@@ -172,10 +187,11 @@ FailureOr<HostArray> ObservedModel::readData(ModuleOp module, StringRef path,
 
 FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
                                                 int64_t numSamples) {
-  if (model->inputs().size() != 1 + numExtraInputs) {
+  size_t numArguments = numExtraInputs + numBatchedInputs;
+  if (model->inputs().size() != 1 + numArguments) {
     mlir::emitError(module.getLoc())
         << pass << ": @" << model->entryName() << " takes "
-        << model->inputs().size() - numExtraInputs
+        << model->inputs().size() - numArguments
         << " inputs; calibration-data gives exactly one";
     return failure();
   }
@@ -231,41 +247,57 @@ FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
 LogicalResult
 ObservedModel::run(const HostArray &data, int64_t batchSize,
                    function_ref<LogicalResult(ObservedBatch &)> onBatch,
-                   ArrayRef<HostArrayView> extraInputs) {
+                   ArrayRef<HostArrayView> extraInputs,
+                   ArrayRef<HostArrayView> batchedInputs) {
   assert(extraInputs.size() == numExtraInputs && "one value per argument");
+  assert(batchedInputs.size() == numBatchedInputs && "one value per argument");
   int64_t total = data.shape[0];
   int64_t staticBatch = model->inputs()[0].shape[0];
   bool isStatic = !ShapedType::isDynamic(staticBatch);
   int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
-  size_t rowBytes = data.bytes.size() / total;
+  SmallVector<HostArrayView> sources = {data.view()};
+  sources.append(batchedInputs.begin(), batchedInputs.end());
+  // Per batched input: its batch's shape, and the zero-padded copy of the
+  // last batch's rows when the batch dim is static.
+  SmallVector<SmallVector<int64_t>> shapes;
+  for (const HostArrayView &source : sources)
+    shapes.emplace_back(source.shape);
+  SmallVector<HostArray> padded(sources.size());
   auto start = std::chrono::steady_clock::now();
   // About ten progress lines, whatever the number of batches.
   int64_t numBatches = (total + batch - 1) / batch;
   int64_t reportEvery = (numBatches + 9) / 10;
-  HostArray padded;
   // Reused by every batch (their memory stays mapped).
   SmallVector<HostArray> outputs;
+  SmallVector<HostArrayView> inputs;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t rows = std::min(batch, total - first);
-    SmallVector<int64_t> shape(data.shape);
-    const uint8_t *bytes = data.bytes.data() + first * rowBytes;
     bool padding = isStatic && rows < batch;
-    shape[0] = padding ? batch : rows;
-    if (padding) {
-      padded = HostArray::zeros(data.kind, shape);
-      std::memcpy(padded.bytes.data(), bytes, rows * rowBytes);
-      bytes = padded.bytes.data();
+    inputs.clear();
+    for (auto [i, source] : llvm::enumerate(sources)) {
+      assert(source.shape[0] == total && "one row per sample");
+      size_t rowBytes = quantopt::elementSize(source.kind);
+      for (int64_t dim : source.shape.drop_front())
+        rowBytes *= dim;
+      const auto *bytes =
+          static_cast<const uint8_t *>(source.data) + first * rowBytes;
+      shapes[i][0] = padding ? batch : rows;
+      if (padding) {
+        padded[i] = HostArray::zeros(source.kind, shapes[i]);
+        std::memcpy(padded[i].bytes.data(), bytes, rows * rowBytes);
+        bytes = padded[i].bytes.data();
+      }
+      inputs.push_back({source.kind, shapes[i], bytes});
+      if (i == 0)
+        inputs.append(extraInputs.begin(), extraInputs.end());
     }
-    SmallVector<HostArrayView> inputs = {
-        HostArrayView{data.kind, shape, bytes}};
-    inputs.append(extraInputs.begin(), extraInputs.end());
     if (llvm::Error error = model->run(inputs, outputs)) {
       mlir::emitError(module.getLoc())
           << pass << ": running the " << (quantized ? "quantized" : "float")
           << " model failed: " << llvm::toString(std::move(error));
       return failure();
     }
-    ObservedBatch observed{first, rows, shape[0], outputs};
+    ObservedBatch observed{first, rows, shapes[0][0], outputs};
     if (failed(onBatch(observed)))
       return failure();
     double seconds =

@@ -73,6 +73,13 @@ struct ObservedModelOptions {
   /// function, after the quantizer inputs, in this order: its value is
   /// passed to run() in `extraInputs`.
   SmallVector<Operation *> biasArguments;
+  /// Values of the entry function that become arguments of the clone's
+  /// entry, after the biases, in this order: the clone reads the argument
+  /// instead, and what only the value needed is not compiled. run() takes
+  /// their values over all samples in `batchedInputs`, sliced into batches
+  /// as the data is (a value computed by an earlier run, each batch's rows
+  /// copied out).
+  ArrayRef<Value> valuesAsArguments;
   /// No per-batch progress on stderr.
   bool quiet = false;
 };
@@ -102,24 +109,29 @@ public:
   /// after each and printing progress to stderr. Stops at the first failure.
   /// `extraInputs` are the values of the arguments made from quantizer
   /// inputs and biases (ObservedModelOptions), in that order, the same for
-  /// every batch.
+  /// every batch; `batchedInputs` those of `valuesAsArguments`, with the
+  /// data's samples along their first dim.
   LogicalResult run(const quantopt::HostArray &data, int64_t batchSize,
                     function_ref<LogicalResult(ObservedBatch &)> onBatch,
-                    ArrayRef<quantopt::HostArrayView> extraInputs = {});
+                    ArrayRef<quantopt::HostArrayView> extraInputs = {},
+                    ArrayRef<quantopt::HostArrayView> batchedInputs = {});
 
   quantopt::JitModel &jit() { return *model; }
 
 private:
   ObservedModel(ModuleOp module, std::string pass,
                 std::unique_ptr<quantopt::JitModel> model,
-                size_t numExtraInputs, bool quantized, bool quiet)
+                size_t numExtraInputs, size_t numBatchedInputs, bool quantized,
+                bool quiet)
       : module(module), pass(std::move(pass)), model(std::move(model)),
-        numExtraInputs(numExtraInputs), quantized(quantized), quiet(quiet) {}
+        numExtraInputs(numExtraInputs), numBatchedInputs(numBatchedInputs),
+        quantized(quantized), quiet(quiet) {}
 
   ModuleOp module;
   std::string pass;
   std::unique_ptr<quantopt::JitModel> model;
   size_t numExtraInputs = 0;
+  size_t numBatchedInputs = 0;
   bool quantized = false;
   bool quiet = false;
 };

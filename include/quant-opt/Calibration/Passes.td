@@ -166,13 +166,20 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
        inputs it accumulates per layer (per group) the Gram matrix `X X^T`
        (K x K). For quantized inputs it records the positions and the
        target `T = W Y` there (O x P floats per layer; `Y` itself is not
-       kept); then the quantized model, compiled once with the weights of
-       the layers as arguments, runs once per *wave* of layers: the layers
-       whose input depends on no layer not yet rounded (wave 1: the layers
-       fed by the network input; wave n: the layers fed by a layer of wave
-       n-1 at most). One run gives every layer of the wave its `X X^T`,
-       `X T^T` (K x O) and `||T||^2`, i.e. `A`, `B` and `c`; the wave's
-       layers are then rounded and the next run sees their new weights.
+       kept); then the quantized model runs once per *wave* of layers: the
+       layers whose input depends on no layer not yet rounded (wave 1: the
+       layers fed by the network input; wave n: the layers fed by a layer
+       of wave n-1 at most). One run gives every layer of the wave its
+       `X X^T`, `X T^T` (K x O) and `||T||^2`, i.e. `A`, `B` and `c`; the
+       wave's layers are then rounded and the next run sees their new
+       weights (arguments of the compiled model). Each wave's run is a
+       segment of the model compiled on its own: what depends on the layers
+       of the wave before, from the activations of earlier runs that it
+       reads, kept over all samples until their last reader
+       (`reuse-activations`; not if they would take more than 4 GiB: then,
+       as with `reuse-activations=false`, each run computes everything its
+       wave's inputs need, from the input). The roundings are the same
+       either way.
        When `2 P < K` (few positions, long patches: e.g. a rank-2 matmul on
        fewer samples than half its inputs) the layer keeps `X^T` and `R^T`
        themselves (P x K, P x O) instead: evaluating `E` costs `2 O K P`
@@ -263,6 +270,10 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
            "The layer inputs the rounding is fitted on: float (the float "
            "model's) or quantized (the quantized model's, the layers before "
            "already rounded)">,
+    Option<"reuseActivations", "reuse-activations", "bool", "true",
+           "Quantized inputs: keep the activations that later waves read, so "
+           "that each wave's run computes only what depends on the last "
+           "wave (false: each run starts from the input)">,
     Option<"entry", "entry", "std::string", "",
            "The function to run (default: main, or the only public function)">
   ];

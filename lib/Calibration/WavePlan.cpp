@@ -1,0 +1,129 @@
+//===- WavePlan.cpp - a model cut between waves of layers -----------------===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "WavePlan.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace mlir::qnt;
+
+/// Calls `fn` on every operand of `op` and of the ops nested in it that is
+/// defined outside `op`.
+static void forEachOperand(Operation *op, function_ref<void(Value)> fn) {
+  op->walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands())
+      if (!op->isAncestor(operand.getParentRegion()->getParentOp()))
+        fn(operand);
+  });
+}
+
+WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
+                              ArrayRef<Value> inputs, bool cut) {
+  WavePlan plan;
+  llvm::DenseMap<Operation *, size_t> layerIndex;
+  for (auto [i, op] : llvm::enumerate(layers))
+    layerIndex[op] = i;
+  plan.waves.assign(layers.size(), 0);
+
+  // Depths, and which values depend on the arguments (the batched ones;
+  // the others, constants and what is computed from them alone, every
+  // segment recomputes).
+  llvm::DenseMap<Value, int64_t> depth;
+  llvm::DenseSet<Value> batched;
+  for (BlockArgument argument : entry.getArguments())
+    batched.insert(argument);
+  for (Block &block : entry.getBody())
+    for (Operation &op : block) {
+      int64_t d = 0;
+      bool isBatched = false;
+      forEachOperand(&op, [&](Value operand) {
+        d = std::max(d, depth.lookup(operand));
+        isBatched |= batched.contains(operand);
+      });
+      if (auto it = layerIndex.find(&op); it != layerIndex.end()) {
+        plan.waves[it->second] = d;
+        d += 1;
+      }
+      for (Value result : op.getResults()) {
+        depth[result] = d;
+        if (isBatched)
+          batched.insert(result);
+      }
+    }
+
+  int64_t numWaves = 0;
+  for (int64_t wave : plan.waves)
+    numWaves = std::max(numWaves, wave + 1);
+  SmallVector<llvm::SetVector<Value>> arguments(numWaves), results(numWaves);
+  for (auto [input, wave] : llvm::zip_equal(inputs, plan.waves))
+    results[wave].insert(input);
+
+  cut &= entry.getBody().hasOneBlock();
+  if (cut) {
+    // The ops the layer inputs need, and the values each reads across a
+    // cut: a batched value of smaller depth, not an argument.
+    Block &body = entry.getBody().front();
+    llvm::DenseSet<Operation *> needed;
+    SmallVector<Value> worklist(inputs.begin(), inputs.end());
+    while (!worklist.empty()) {
+      Operation *def = worklist.pop_back_val().getDefiningOp();
+      if (!def || !needed.insert(def).second)
+        continue;
+      forEachOperand(def, [&](Value operand) { worklist.push_back(operand); });
+    }
+    for (Operation &op : body) {
+      if (!needed.contains(&op) || op.getNumResults() == 0)
+        continue;
+      int64_t segment = depth.lookup(op.getResult(0));
+      forEachOperand(&op, [&](Value operand) {
+        int64_t from = depth.lookup(operand);
+        if (isa<BlockArgument>(operand) || !batched.contains(operand) ||
+            from >= segment)
+          return;
+        arguments[segment].insert(operand);
+        results[from].insert(operand);
+        int64_t &last = plan.lastReader[operand];
+        last = std::max(last, segment);
+      });
+    }
+  }
+  for (int64_t wave = 0; wave < numWaves; ++wave)
+    plan.segments.push_back(
+        {arguments[wave].takeVector(), results[wave].takeVector()});
+  return plan;
+}
+
+std::optional<int64_t> WavePlan::peakKeptBytes(int64_t samples) const {
+  // Per segment, the bytes of the values it keeps and of those whose last
+  // reader it is; a value is held from the run that computes it to the run
+  // of its last reader, both included.
+  SmallVector<int64_t> added(segments.size(), 0), freed(segments.size(), 0);
+  for (auto [wave, segment] : llvm::enumerate(segments))
+    for (Value value : segment.results) {
+      auto it = lastReader.find(value);
+      if (it == lastReader.end())
+        continue;
+      auto type = dyn_cast<ShapedType>(value.getType());
+      if (!type || !type.hasRank() || type.getRank() == 0 ||
+          ShapedType::isDynamicShape(type.getShape().drop_front()) ||
+          !type.getElementType().isIntOrFloat())
+        return std::nullopt;
+      int64_t bytes = samples * type.getElementTypeBitWidth() / 8;
+      for (int64_t dim : type.getShape().drop_front())
+        bytes *= dim;
+      added[wave] += bytes;
+      freed[it->second] += bytes;
+    }
+  int64_t held = 0, peak = 0;
+  for (size_t wave = 0; wave < segments.size(); ++wave) {
+    held += added[wave];
+    peak = std::max(peak, held);
+    held -= freed[wave];
+  }
+  return peak;
+}

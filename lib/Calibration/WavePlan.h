@@ -1,0 +1,64 @@
+//===- WavePlan.h - a model cut between waves of layers ---------*- C++ -*-===//
+//
+// Part of quant-opt. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Passes that change layers wave after wave (qnt-adaround with quantized
+// inputs) run the model once per wave, on the layers changed so far. The
+// plan cuts the entry function into one segment per wave so that each run
+// computes only what the last wave changed: the values an earlier segment
+// computed and a later one reads are kept between the runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTOPT_LIB_CALIBRATION_WAVEPLAN_H
+#define QUANTOPT_LIB_CALIBRATION_WAVEPLAN_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace mlir::qnt {
+
+/// One run of the model: what it reads from earlier runs and returns.
+struct WaveSegment {
+  /// Values of earlier segments that this one reads (never an argument of
+  /// the entry function: every run is given those).
+  SmallVector<Value> arguments;
+  /// The inputs of the wave's layers and the values of this segment that
+  /// later ones read, each once.
+  SmallVector<Value> results;
+};
+
+/// The depth of a value is the largest number of layers on a path from the
+/// entry function's arguments to it; a layer's wave is the depth of its
+/// operands. Segment w computes the values of depth w that lead to some
+/// layer's input (the inputs of wave w's layers among them); the values of
+/// a smaller depth that it reads are its arguments.
+struct WavePlan {
+  /// Per layer, in the order given, its wave.
+  SmallVector<int64_t> waves;
+  /// Per wave, its segment.
+  SmallVector<WaveSegment> segments;
+  /// Per value that some segment takes as an argument, the last such
+  /// segment (after it, the value is no longer needed).
+  llvm::DenseMap<Value, int64_t> lastReader;
+
+  /// The most bytes the kept values take at once over `samples` samples, or
+  /// nullopt if one has a dynamic dim after its first (sample) dim.
+  std::optional<int64_t> peakKeptBytes(int64_t samples) const;
+};
+
+/// Plans the runs of `entry` for `layers` (ops in its body) whose inputs are
+/// `inputs`. Without `cut` (or when the entry has more than one block) no
+/// segment has arguments: segment w computes everything the inputs of wave
+/// w's layers depend on.
+WavePlan planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
+                   ArrayRef<Value> inputs, bool cut);
+
+} // namespace mlir::qnt
+
+#endif // QUANTOPT_LIB_CALIBRATION_WAVEPLAN_H
