@@ -54,8 +54,6 @@ using Layer = AdaRoundLayer;
 
 /// Layers with fewer weights optimise on one thread.
 constexpr int64_t kParallelWeights = 16384;
-/// The most memory the activations kept between waves may take.
-constexpr int64_t kMaxKeptBytes = int64_t(4) << 30;
 
 struct AdaRoundPass : public qnt::impl::QntAdaRoundPassBase<AdaRoundPass> {
   using Base::Base;
@@ -414,18 +412,8 @@ void AdaRoundPass::runOnOperation() {
       ops.push_back(layer.op);
       inputs.push_back(layer.input);
     }
-    plan = planWaves(function, ops, inputs, reuseActivations);
-    if (reuseActivations) {
-      std::optional<int64_t> bytes = plan->peakKeptBytes(data->shape[0]);
-      if (!bytes || *bytes > kMaxKeptBytes) {
-        llvm::errs() << "qnt-adaround: not keeping the activations between "
-                        "waves (they would take "
-                     << (bytes ? std::to_string(*bytes >> 20) + " MiB"
-                               : std::string("an unknown size"))
-                     << "); each wave's run starts from the input\n";
-        plan = planWaves(function, ops, inputs, /*cut=*/false);
-      }
-    }
+    plan = planWaves(function, ops, inputs, reuseActivations, data->shape[0],
+                     "qnt-adaround");
     for (auto [layer, wave] : llvm::zip_equal(layers, plan->waves))
       layer.wave = wave;
   }
@@ -485,8 +473,7 @@ void AdaRoundPass::runOnOperation() {
     SmallVector<quantopt::HostArrayView> weightViews;
     for (HostArray &array : weightValues)
       weightViews.push_back(array.view());
-    llvm::DenseMap<Value, HostArray> kept;
-    int64_t total = data->shape[0];
+    KeptActivations kept(*plan, data->shape[0]);
     for (auto [wave, segment] : llvm::enumerate(plan->segments)) {
       auto start = std::chrono::steady_clock::now();
       SmallVector<size_t> members;
@@ -511,43 +498,20 @@ void AdaRoundPass::runOnOperation() {
       if (failed(quantized))
         return signalPassFailure();
       compileSeconds += quantized->jit().compileSeconds();
-      SmallVector<quantopt::HostArrayView> arguments;
-      for (Value value : segment.arguments) {
-        assert(kept.count(value) && "kept by an earlier segment");
-        arguments.push_back(kept[value].view());
-      }
-      llvm::DenseMap<Value, size_t> resultIndex;
-      for (auto [i, value] : llvm::enumerate(segment.results))
-        resultIndex[value] = i;
       if (failed(quantized->run(
               *data, batchSize,
               [&](ObservedBatch &batch) {
                 for (size_t i : members)
                   if (failed(layers[i].observeQuantized(
-                          batch.outputs[resultIndex.at(layers[i].input)],
+                          batch.outputs[segment.indexOf(layers[i].input)],
                           batch)))
                     return failure();
-                for (auto [value, out] :
-                     llvm::zip_equal(segment.results, batch.outputs)) {
-                  if (!plan->lastReader.count(value))
-                    continue;
-                  HostArray &array = kept[value];
-                  if (array.shape.empty()) {
-                    SmallVector<int64_t> shape(out.shape);
-                    shape[0] = total;
-                    array = HostArray::zeros(out.kind, shape);
-                  }
-                  size_t rowBytes = out.bytes.size() / out.shape[0];
-                  std::memcpy(array.bytes.data() + batch.first * rowBytes,
-                              out.bytes.data(), batch.rows * rowBytes);
-                }
+                kept.keep(segment, batch);
                 return success();
               },
-              weightViews, arguments)))
+              weightViews, kept.arguments(segment))))
         return signalPassFailure();
-      for (Value value : segment.arguments)
-        if (plan->lastReader.lookup(value) == static_cast<int64_t>(wave))
-          kept.erase(value);
+      kept.release(wave);
       for (size_t i : members)
         if (failed(layers[i].finish()))
           return signalPassFailure();

@@ -8,8 +8,9 @@
 // measured on calibration data. The layers are corrected in topological
 // waves, one run of the quantization simulation (quantizers active) over the
 // data per wave, so each layer sees the corrections of the layers before
-// it; each wave's simulation is JIT-compiled (ObservedModel) to return only
-// that wave's layer inputs, with the layer biases as run-time arguments. Per
+// it; each wave runs the segment of the simulation that depends on the wave
+// before (WavePlan), JIT-compiled (ObservedModel) to return that wave's
+// layer inputs, with the layer biases as run-time arguments. Per
 // layer the mean im2col patch (conv2d) or lhs row (matmul) of its input
 // gives its mean pre-activation output. With reference=float-network, one
 // run of the float model first gives the mean patches of the float network,
@@ -20,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ObservedModel.h"
+#include "WavePlan.h"
 
 #include "quant-opt/Calibration/Passes.h"
 #include "quant-opt/Dialect/Qnt/IR/QntOps.h"
@@ -354,24 +356,13 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   if (!function)
     return signalPassFailure();
 
-  // The layers in program order, each with its wave: the number of
-  // corrected layers on the longest path from the arguments to it.
+  // The layers in program order.
   std::vector<Layer> layers;
-  llvm::DenseMap<Operation *, int64_t> depth;
   function.walk([&](Operation *op) {
-    int64_t above = 0;
-    for (Value operand : op->getOperands())
-      if (Operation *def = operand.getDefiningOp())
-        above = std::max(above, depth.lookup(def));
-    std::optional<Layer> layer;
-    if (isa<Conv2DOp, MatMulOp>(op))
-      layer = collect(op);
-    if (layer) {
-      layer->wave = above;
+    if (!isa<Conv2DOp, MatMulOp>(op))
+      return;
+    if (std::optional<Layer> layer = collect(op))
       layers.push_back(std::move(*layer));
-      ++above;
-    }
-    depth[op] = above;
   });
   if (layers.empty()) {
     mlir::emitWarning(module.getLoc())
@@ -392,22 +383,33 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   if (uncalibrated.wasInterrupted())
     return signalPassFailure();
 
-  int64_t waves = 0;
-  for (Layer &layer : layers)
-    waves = std::max(waves, layer.wave + 1);
-
-  // Per wave, the simulation returning the inputs of the wave's layers, with
-  // the biases of all layers as arguments. Lowering drops what the returned
-  // values do not depend on, so a wave runs only the network above it.
+  auto raw = ObservedModel::readData(module, calibrationData, kPass);
+  if (failed(raw))
+    return signalPassFailure();
+  // Each layer's wave: the number of corrected layers on the longest path
+  // from the arguments to it. Per wave, the segment of the simulation that
+  // depends on the wave before (WavePlan), returning the inputs of the
+  // wave's layers, with the biases of all layers as arguments.
+  SmallVector<Operation *> ops;
+  SmallVector<Value> inputs;
+  for (Layer &layer : layers) {
+    ops.push_back(layer.op);
+    inputs.push_back(layer.input);
+  }
+  int64_t samples = raw->shape.empty() ? 0 : raw->shape[0];
+  if (numSamples > 0)
+    samples = std::min<int64_t>(samples, numSamples);
+  WavePlan plan =
+      planWaves(function, ops, inputs, /*cut=*/true, samples, kPass);
+  for (auto [layer, wave] : llvm::zip_equal(layers, plan.waves))
+    layer.wave = wave;
+  int64_t waves = static_cast<int64_t>(plan.segments.size());
   ObservedModelOptions options;
   options.keepQuantizers = true;
   options.weightQuantizersOnly = activations == "float";
   options.quiet = true;
   for (Layer &layer : layers)
     options.biasArguments.push_back(layer.op);
-  auto raw = ObservedModel::readData(module, calibrationData, kPass);
-  if (failed(raw))
-    return signalPassFailure();
   std::optional<HostArray> data;
   if (reference == "float-network" &&
       failed(observeFloatNetwork(module, function, layers, data, *raw)))
@@ -415,20 +417,17 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   SmallVector<SmallVector<int64_t, 1>> biasShapes;
   for (Layer &layer : layers)
     biasShapes.push_back({static_cast<int64_t>(layer.bias.size())});
+  std::optional<KeptActivations> kept;
   for (int64_t wave = 0; wave < waves; ++wave) {
     auto start = std::chrono::steady_clock::now();
+    const WaveSegment &segment = plan.segments[wave];
     SmallVector<Layer *> current;
-    llvm::MapVector<Value, unsigned> observed;
     for (Layer &layer : layers)
-      if (layer.wave == wave) {
+      if (layer.wave == wave)
         current.push_back(&layer);
-        observed.insert({layer.input, observed.size()});
-      }
-    SmallVector<Value> values;
-    for (auto &item : observed)
-      values.push_back(item.first);
-    auto model =
-        ObservedModel::compile(module, function, values, kPass, options);
+    options.valuesAsArguments = segment.arguments;
+    auto model = ObservedModel::compile(module, function, segment.results,
+                                        kPass, options);
     if (failed(model))
       return signalPassFailure();
     if (!data) {
@@ -438,6 +437,8 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
         return signalPassFailure();
       data = std::move(*prepared);
     }
+    if (!kept)
+      kept.emplace(plan, data->shape[0]);
     if (wave == 0)
       llvm::errs() << kPass << ": " << layers.size() << " layers in " << waves
                    << " waves, " << data->shape[0] << " samples, reference "
@@ -450,13 +451,15 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
             [&](ObservedBatch &batch) {
               for (Layer *layer : current)
                 if (failed(accumulate(
-                        *layer, batch.outputs[observed.lookup(layer->input)],
+                        *layer, batch.outputs[segment.indexOf(layer->input)],
                         batch, layer->patchSum, layer->count)))
                   return failure();
+              kept->keep(segment, batch);
               return success();
             },
-            biases)))
+            biases, kept->arguments(segment))))
       return signalPassFailure();
+    kept->release(wave);
     double largest = 0.0;
     for (Layer *layer : current) {
       FailureOr<double> shift = correct(*layer);

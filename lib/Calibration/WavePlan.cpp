@@ -6,8 +6,14 @@
 
 #include "WavePlan.h"
 
+#include "quant-opt/Dialect/Qnt/IR/QntOps.h"
+
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::qnt;
@@ -22,8 +28,17 @@ static void forEachOperand(Operation *op, function_ref<void(Value)> fn) {
   });
 }
 
-WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
-                              ArrayRef<Value> inputs, bool cut) {
+/// The most memory the kept activations may take.
+static constexpr int64_t kMaxKeptBytes = int64_t(4) << 30;
+
+/// The most bytes the kept values of `plan` take at once over `samples`
+/// samples, or nullopt if one has a dynamic dim after its first (sample)
+/// dim.
+static std::optional<int64_t> peakKeptBytes(const WavePlan &plan,
+                                            int64_t samples);
+
+static WavePlan plan(func::FuncOp entry, ArrayRef<Operation *> layers,
+                     ArrayRef<Value> inputs, bool cut) {
   WavePlan plan;
   llvm::DenseMap<Operation *, size_t> layerIndex;
   for (auto [i, op] : llvm::enumerate(layers))
@@ -63,7 +78,15 @@ WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
   for (auto [input, wave] : llvm::zip_equal(inputs, plan.waves))
     results[wave].insert(input);
 
-  cut &= entry.getBody().hasOneBlock();
+  // The exact simulation of the integer code reads the grid of a layer's
+  // input off its producer, which a cut would hide: no cuts there.
+  bool exact = false;
+  for (Operation *op = entry; op && !exact; op = op->getParentOp())
+    exact = op->hasAttr(QntDialect::getRoundingAttrName());
+  entry.walk([&](Operation *op) {
+    exact |= op->hasAttr(QntDialect::getRoundingAttrName());
+  });
+  cut &= entry.getBody().hasOneBlock() && !exact;
   if (cut) {
     // The ops the layer inputs need, and the values each reads across a
     // cut: a batched value of smaller depth, not an argument.
@@ -98,7 +121,10 @@ WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
   return plan;
 }
 
-std::optional<int64_t> WavePlan::peakKeptBytes(int64_t samples) const {
+static std::optional<int64_t> peakKeptBytes(const WavePlan &plan,
+                                            int64_t samples) {
+  const auto &segments = plan.segments;
+  const auto &lastReader = plan.lastReader;
   // Per segment, the bytes of the values it keeps and of those whose last
   // reader it is; a value is held from the run that computes it to the run
   // of its last reader, both included.
@@ -126,4 +152,56 @@ std::optional<int64_t> WavePlan::peakKeptBytes(int64_t samples) const {
     held -= freed[wave];
   }
   return peak;
+}
+
+WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
+                              ArrayRef<Value> inputs, bool cut, int64_t samples,
+                              StringRef pass) {
+  WavePlan result = plan(entry, layers, inputs, cut);
+  if (!cut)
+    return result;
+  std::optional<int64_t> bytes = peakKeptBytes(result, samples);
+  if (bytes && *bytes <= kMaxKeptBytes)
+    return result;
+  llvm::errs() << pass
+               << ": not keeping the activations between waves (they would "
+                  "take "
+               << (bytes ? std::to_string(*bytes >> 20) + " MiB"
+                         : std::string("an unknown size"))
+               << "); each wave's run starts from the input\n";
+  return plan(entry, layers, inputs, /*cut=*/false);
+}
+
+SmallVector<quantopt::HostArrayView>
+KeptActivations::arguments(const WaveSegment &segment) const {
+  SmallVector<quantopt::HostArrayView> views;
+  for (Value value : segment.arguments) {
+    auto it = kept.find(value);
+    assert(it != kept.end() && "kept by an earlier segment");
+    views.push_back(it->second.view());
+  }
+  return views;
+}
+
+void KeptActivations::keep(const WaveSegment &segment,
+                           const ObservedBatch &batch) {
+  for (auto [value, out] : llvm::zip_equal(segment.results, batch.outputs)) {
+    if (!plan.lastReader.count(value))
+      continue;
+    quantopt::HostArray &array = kept[value];
+    if (array.shape.empty()) {
+      SmallVector<int64_t> shape(out.shape);
+      shape[0] = samples;
+      array = quantopt::HostArray::zeros(out.kind, shape);
+    }
+    size_t rowBytes = out.bytes.size() / out.shape[0];
+    std::memcpy(array.bytes.data() + batch.first * rowBytes, out.bytes.data(),
+                batch.rows * rowBytes);
+  }
+}
+
+void KeptActivations::release(int64_t wave) {
+  for (Value value : plan.segments[wave].arguments)
+    if (plan.lastReader.lookup(value) == wave)
+      kept.erase(value);
 }

@@ -15,11 +15,11 @@
 #ifndef QUANTOPT_LIB_CALIBRATION_WAVEPLAN_H
 #define QUANTOPT_LIB_CALIBRATION_WAVEPLAN_H
 
+#include "ObservedModel.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
-
-#include <optional>
 
 namespace mlir::qnt {
 
@@ -31,6 +31,13 @@ struct WaveSegment {
   /// The inputs of the wave's layers and the values of this segment that
   /// later ones read, each once.
   SmallVector<Value> results;
+
+  /// The position of `value` in `results`.
+  size_t indexOf(Value value) const {
+    auto it = llvm::find(results, value);
+    assert(it != results.end() && "a result of the segment");
+    return it - results.begin();
+  }
 };
 
 /// The depth of a value is the largest number of layers on a path from the
@@ -46,18 +53,38 @@ struct WavePlan {
   /// Per value that some segment takes as an argument, the last such
   /// segment (after it, the value is no longer needed).
   llvm::DenseMap<Value, int64_t> lastReader;
-
-  /// The most bytes the kept values take at once over `samples` samples, or
-  /// nullopt if one has a dynamic dim after its first (sample) dim.
-  std::optional<int64_t> peakKeptBytes(int64_t samples) const;
 };
 
-/// Plans the runs of `entry` for `layers` (ops in its body) whose inputs are
-/// `inputs`. Without `cut` (or when the entry has more than one block) no
-/// segment has arguments: segment w computes everything the inputs of wave
-/// w's layers depend on.
+/// Plans the runs of `entry` over `samples` samples for `layers` (ops in its
+/// body) whose inputs are `inputs`. Without `cut` no segment has arguments:
+/// segment w computes everything the inputs of wave w's layers depend on,
+/// from the entry's arguments. So it is too when the entry has more than one
+/// block, or when the kept activations would take more than 4 GiB (a note on
+/// stderr, prefixed by `pass`).
 WavePlan planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
-                   ArrayRef<Value> inputs, bool cut);
+                   ArrayRef<Value> inputs, bool cut, int64_t samples,
+                   StringRef pass);
+
+/// The activations kept between the runs of a plan, over all samples.
+class KeptActivations {
+public:
+  KeptActivations(const WavePlan &plan, int64_t samples)
+      : plan(plan), samples(samples) {}
+
+  /// The values of `segment`'s arguments, in order.
+  SmallVector<quantopt::HostArrayView>
+  arguments(const WaveSegment &segment) const;
+  /// Keeps the rows of one batch of the run of `segment`, whose outputs are
+  /// the segment's results.
+  void keep(const WaveSegment &segment, const ObservedBatch &batch);
+  /// Drops the values whose last reader is the segment of `wave`.
+  void release(int64_t wave);
+
+private:
+  const WavePlan &plan;
+  int64_t samples;
+  llvm::DenseMap<Value, quantopt::HostArray> kept;
+};
 
 } // namespace mlir::qnt
 

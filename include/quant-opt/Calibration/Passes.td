@@ -176,10 +176,11 @@ def QntAdaRoundPass : Pass<"qnt-adaround", "::mlir::ModuleOp"> {
        segment of the model compiled on its own: what depends on the layers
        of the wave before, from the activations of earlier runs that it
        reads, kept over all samples until their last reader
-       (`reuse-activations`; not if they would take more than 4 GiB: then,
-       as with `reuse-activations=false`, each run computes everything its
-       wave's inputs need, from the input). The roundings are the same
-       either way.
+       (`reuse-activations`; not if they would take more than 4 GiB, or
+       with the exact simulation, `qnt.rounding`, whose grids a cut would
+       hide: then, as with `reuse-activations=false`, each run computes
+       everything its wave's inputs need, from the input). The roundings
+       are the same either way.
        When `2 P < K` (few positions, long patches: e.g. a rank-2 matmul on
        fewer samples than half its inputs) the layer keeps `X^T` and `R^T`
        themselves (P x K, P x O) instead: evaluating `E` costs `2 O K P`
@@ -336,11 +337,16 @@ def QntEmpiricalBiasCorrectionPass
     waves: a layer belongs to wave `k` when the longest chain of corrected
     layers above it has `k` layers, so one run over the data serves all the
     layers of a wave. Each wave is one run over the first `num-samples`
-    samples of `calibration-data` (batches of `batch-size`) of a simulation
-    JIT-compiled to return only that wave's layer inputs (lowering drops the
-    rest of the network), with the biases of the layers as run-time
-    arguments. With `reference=float-network` one run of the float model,
-    before the waves, returns every layer's float input.
+    samples of `calibration-data` (batches of `batch-size`) of the segment
+    of the simulation that depends on the wave before, JIT-compiled on its
+    own to return that wave's layer inputs and what later waves read of it,
+    with the biases of the layers as run-time arguments; it reads the
+    activations earlier runs kept (over all samples, until their last
+    reader; unless they would take more than 4 GiB, or the module asks for
+    the exact simulation, `qnt.rounding`, whose grids a cut would hide: then
+    each run computes everything its wave's inputs need, from the input).
+    With `reference=float-network` one run of the float model, before the
+    waves, returns every layer's float input.
 
     The means are taken exactly over what the layer sees, the same samples
     in both networks: for a convolution, the mean im2col patch (per input

@@ -548,7 +548,7 @@ LogicalResult FunctionQuantizer::run() {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
     if (isOpTriviallyDead(&op))
       op.erase();
-  func->removeAttr("qnt.rounding");
+  func->removeAttr(QntDialect::getRoundingAttrName());
   return success();
 }
 
@@ -583,7 +583,8 @@ struct QuantizePass : public qnt::impl::QntQuantizePassBase<QuantizePass> {
         mode = *option;
       } else {
         for (Operation *p = func; p; p = p->getParentOp())
-          if (auto attr = p->getAttrOfType<RoundingModeAttr>("qnt.rounding")) {
+          if (auto attr = p->getAttrOfType<RoundingModeAttr>(
+                  QntDialect::getRoundingAttrName())) {
             mode = attr.getValue();
             break;
           }

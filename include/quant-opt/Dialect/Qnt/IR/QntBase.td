@@ -44,6 +44,12 @@ def Qnt_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getParallelAttrName() {
       return "qnt.parallel";
     }
+    /// The #qnt.rounding attribute of a function, module or op that makes
+    /// the simulation below it the exact simulation of the integer code
+    /// (docs/Numerics.md section 11).
+    static constexpr ::llvm::StringLiteral getRoundingAttrName() {
+      return "qnt.rounding";
+    }
   }];
 }
 
