@@ -493,6 +493,8 @@ void AdaRoundPass::runOnOperation() {
       options.keepQuantizers = true;
       options.quantizerInputsAsArguments = weightQuantizers;
       options.valuesAsArguments = segment.arguments;
+      // A segment's run is short: the wave's line is its progress.
+      options.quiet = true;
       auto quantized = ObservedModel::compile(module, function, segment.results,
                                               "qnt-adaround", options);
       if (failed(quantized))

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Passes that change layers wave after wave (qnt-adaround with quantized
-// inputs) run the model once per wave, on the layers changed so far. The
+// inputs, qnt-empirical-bias-correction) run the model once per wave, on
+// the layers changed so far. The
 // plan cuts the entry function into one segment per wave so that each run
 // computes only what the last wave changed: the values an earlier segment
 // computed and a later one reads are kept between the runs.
@@ -59,8 +60,10 @@ struct WavePlan {
 /// body) whose inputs are `inputs`. Without `cut` no segment has arguments:
 /// segment w computes everything the inputs of wave w's layers depend on,
 /// from the entry's arguments. So it is too when the entry has more than one
-/// block, or when the kept activations would take more than 4 GiB (a note on
-/// stderr, prefixed by `pass`).
+/// block, under the exact simulation (a `qnt.rounding` attribute: it reads a
+/// layer input's grid off its producer, which a cut would hide), or when the
+/// kept activations would take more than 4 GiB (a note on stderr, prefixed
+/// by `pass`).
 WavePlan planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
                    ArrayRef<Value> inputs, bool cut, int64_t samples,
                    StringRef pass);
