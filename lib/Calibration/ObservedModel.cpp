@@ -17,12 +17,15 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <future>
 
 using namespace mlir;
 using namespace mlir::qnt;
@@ -267,8 +270,22 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   // About ten progress lines, whatever the number of batches.
   int64_t numBatches = (total + batch - 1) / batch;
   int64_t reportEvery = (numBatches + 9) / 10;
-  // Reused by every batch (their memory stays mapped).
-  SmallVector<HostArray> outputs;
+  // With threads, a batch is observed on a thread of the context while the
+  // model runs the next one, into the other of two sets of outputs; one
+  // batch at a time and in order, so onBatch sees what it would inline.
+  // Each set is reused (its memory stays mapped).
+  MLIRContext *ctx = module.getContext();
+  bool overlap = ctx->isMultithreadingEnabled() && numBatches > 1;
+  SmallVector<HostArray> outputs[2];
+  std::shared_future<void> pending;
+  bool observedFailure = false;
+  auto waitForObserver = [&] {
+    if (pending.valid())
+      pending.wait();
+    pending = {};
+    return failure(observedFailure);
+  };
+  llvm::scope_exit waitOnExit([&] { (void)waitForObserver(); });
   SmallVector<HostArrayView> inputs;
   for (int64_t first = 0; first < total; first += batch) {
     int64_t rows = std::min(batch, total - first);
@@ -291,14 +308,21 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
       if (i == 0)
         inputs.append(extraInputs.begin(), extraInputs.end());
     }
-    if (llvm::Error error = model->run(inputs, outputs)) {
+    SmallVector<HostArray> &out = outputs[overlap ? (first / batch) % 2 : 0];
+    if (llvm::Error error = model->run(inputs, out)) {
       mlir::emitError(module.getLoc())
           << pass << ": running the " << (quantized ? "quantized" : "float")
           << " model failed: " << llvm::toString(std::move(error));
       return failure();
     }
-    ObservedBatch observed{first, rows, shapes[0][0], outputs};
-    if (failed(onBatch(observed)))
+    if (failed(waitForObserver()))
+      return failure();
+    ObservedBatch observed{first, rows, shapes[0][0], out};
+    if (overlap)
+      pending = ctx->getThreadPool().async([&, observed]() mutable {
+        observedFailure = failed(onBatch(observed));
+      });
+    else if (failed(onBatch(observed)))
       return failure();
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -309,7 +333,7 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
                    << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
     }
   }
-  return success();
+  return waitForObserver();
 }
 
 std::optional<ConvGeometry> mlir::qnt::getConvGeometry(Conv2DOp conv,
