@@ -191,9 +191,13 @@ JitModel::compile(ModuleOp module, const JitOptions &options) {
   if (!machine)
     return machine.takeError();
 
+  // ExecutionEngineOptions::transformer is a function_ref: the function it
+  // refers to must outlive create().
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                machine->get());
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(
-      options.optLevel, /*sizeLevel=*/0, machine->get());
+  engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   llvm::SmallVector<llvm::StringRef, 1> libraries;
   if (codegen.numThreads > 1)
