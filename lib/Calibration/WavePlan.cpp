@@ -178,7 +178,7 @@ KeptActivations::arguments(const WaveSegment &segment) const {
   for (Value value : segment.arguments) {
     auto it = kept.find(value);
     assert(it != kept.end() && "kept by an earlier segment");
-    views.push_back(it->second.view());
+    views.push_back(it->second->view());
   }
   return views;
 }
@@ -188,14 +188,15 @@ void KeptActivations::keep(const WaveSegment &segment,
   for (auto [value, out] : llvm::zip_equal(segment.results, batch.outputs)) {
     if (!plan.lastReader.count(value))
       continue;
-    quantopt::HostArray &array = kept[value];
-    if (array.shape.empty()) {
+    std::unique_ptr<quantopt::HostArray> &array = kept[value];
+    if (!array) {
       SmallVector<int64_t> shape(out.shape);
       shape[0] = samples;
-      array = quantopt::HostArray::zeros(out.kind, shape);
+      array = std::make_unique<quantopt::HostArray>(
+          quantopt::HostArray::zeros(out.kind, shape));
     }
     size_t rowBytes = out.bytes.size() / out.shape[0];
-    std::memcpy(array.bytes.data() + batch.first * rowBytes, out.bytes.data(),
+    std::memcpy(array->bytes.data() + batch.first * rowBytes, out.bytes.data(),
                 batch.rows * rowBytes);
   }
 }

@@ -22,6 +22,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <memory>
+
 namespace mlir::qnt {
 
 /// One run of the model: what it reads from earlier runs and returns.
@@ -86,7 +88,9 @@ public:
 private:
   const WavePlan &plan;
   int64_t samples;
-  llvm::DenseMap<Value, quantopt::HostArray> kept;
+  /// Each array stays where it is while others are added: the views of
+  /// arguments() point into it during the run that keeps new ones.
+  llvm::DenseMap<Value, std::unique_ptr<quantopt::HostArray>> kept;
 };
 
 } // namespace mlir::qnt
