@@ -80,10 +80,10 @@ struct Observer {
 /// runs in independent lanes, a loop that vectorizes: a NaN never wins
 /// `x < lo ? x : lo`, so non-finite values are caught by summing x - x (0,
 /// or NaN for an infinity or a NaN), and the sum is 16 partial sums (the
-/// result may differ from an in-order sum in its last bits).
-template <typename T>
-static bool rangeOf(const T *x, int64_t n, T &lo, T &hi, double *sum) {
-  constexpr int kLanes = 16;
+/// result may differ from an in-order sum in its last bits). Short rows
+/// (a [N, C] tensor's channels hold one value per sample) take one lane.
+template <int kLanes, typename T>
+static bool rangeOfIn(const T *x, int64_t n, T &lo, T &hi, double *sum) {
   T los[kLanes], his[kLanes], check[kLanes];
   double sums[kLanes];
   for (int l = 0; l < kLanes; ++l) {
@@ -118,6 +118,12 @@ static bool rangeOf(const T *x, int64_t n, T &lo, T &hi, double *sum) {
     for (double s : sums)
       *sum += s;
   return finite;
+}
+
+template <typename T>
+static bool rangeOf(const T *x, int64_t n, T &lo, T &hi, double *sum) {
+  return n >= 16 ? rangeOfIn<16>(x, n, lo, hi, sum)
+                 : rangeOfIn<1>(x, n, lo, hi, sum);
 }
 
 /// Adds x[0..n), all within [hist.min, hist.max], to `hist`, in the bins of
