@@ -80,12 +80,7 @@ static WavePlan plan(func::FuncOp entry, ArrayRef<Operation *> layers,
 
   // The exact simulation of the integer code reads the grid of a layer's
   // input off its producer, which a cut would hide: no cuts there.
-  bool exact = false;
-  for (Operation *op = entry; op && !exact; op = op->getParentOp())
-    exact = op->hasAttr(QntDialect::getRoundingAttrName());
-  entry.walk([&](Operation *op) {
-    exact |= op->hasAttr(QntDialect::getRoundingAttrName());
-  });
+  bool exact = getSimulationRounding(entry).has_value();
   cut &= entry.getBody().hasOneBlock() && !exact;
   if (cut) {
     // The ops the layer inputs need, and the values each reads across a

@@ -75,13 +75,7 @@ simulationRounding(Operation *op, StringRef option,
            << option
            << "'; use float, half_to_even, single_round or double_round";
   }
-  for (Operation *p = op; p; p = p->getParentOp()) {
-    if (auto attr = p->getAttrOfType<qnt::RoundingModeAttr>(
-            qnt::QntDialect::getRoundingAttrName())) {
-      mode = attr.getValue();
-      break;
-    }
-  }
+  mode = qnt::getSimulationRounding(op);
   return success();
 }
 

@@ -36,3 +36,11 @@ void QntDialect::initialize() {
 #include "quant-opt/Dialect/Qnt/IR/QntAttrs.cpp.inc"
       >();
 }
+
+std::optional<RoundingMode> mlir::qnt::getSimulationRounding(Operation *op) {
+  for (Operation *p = op; p; p = p->getParentOp())
+    if (auto attr = p->getAttrOfType<RoundingModeAttr>(
+            QntDialect::getRoundingAttrName()))
+      return attr.getValue();
+  return std::nullopt;
+}

@@ -578,17 +578,10 @@ struct QuantizePass : public qnt::impl::QntQuantizePassBase<QuantizePass> {
     for (FunctionOpInterface func : funcs) {
       if (func.isExternal())
         continue;
-      RoundingMode mode = RoundingMode::HalfToEven;
-      if (option) {
-        mode = *option;
-      } else {
-        for (Operation *p = func; p; p = p->getParentOp())
-          if (auto attr = p->getAttrOfType<RoundingModeAttr>(
-                  QntDialect::getRoundingAttrName())) {
-            mode = attr.getValue();
-            break;
-          }
-      }
+      RoundingMode mode =
+          option
+              ? *option
+              : getSimulationRounding(func).value_or(RoundingMode::HalfToEven);
       if (failed(FunctionQuantizer(func, mode).run()))
         return signalPassFailure();
     }

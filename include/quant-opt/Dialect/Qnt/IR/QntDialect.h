@@ -23,4 +23,16 @@
 #define GET_ATTRDEF_CLASSES
 #include "quant-opt/Dialect/Qnt/IR/QntAttrs.h.inc"
 
+#include <optional>
+
+namespace mlir::qnt {
+
+/// The rounding of the integer code that the simulation of `op` mirrors:
+/// the `qnt.rounding` attribute (QntDialect::getRoundingAttrName()) of `op`
+/// or of its innermost ancestor that has one; none: the float simulation
+/// (docs/Numerics.md section 11).
+std::optional<RoundingMode> getSimulationRounding(Operation *op);
+
+} // namespace mlir::qnt
+
 #endif // QUANTOPT_DIALECT_QNT_IR_QNTDIALECT_H
