@@ -35,10 +35,41 @@ static constexpr int64_t kMaxKeptBytes = int64_t(4) << 30;
 /// samples, or nullopt if one has a dynamic dim after its first (sample)
 /// dim.
 static std::optional<int64_t> peakKeptBytes(const WavePlan &plan,
-                                            int64_t samples);
+                                            int64_t samples) {
+  const auto &segments = plan.segments;
+  const auto &lastReader = plan.lastReader;
+  // Per segment, the bytes of the values it keeps and of those whose last
+  // reader it is; a value is held from the run that computes it to the run
+  // of its last reader, both included.
+  SmallVector<int64_t> added(segments.size(), 0), freed(segments.size(), 0);
+  for (auto [wave, segment] : llvm::enumerate(segments))
+    for (Value value : segment.results) {
+      auto it = lastReader.find(value);
+      if (it == lastReader.end())
+        continue;
+      auto type = dyn_cast<ShapedType>(value.getType());
+      if (!type || !type.hasRank() || type.getRank() == 0 ||
+          ShapedType::isDynamicShape(type.getShape().drop_front()) ||
+          !type.getElementType().isIntOrFloat())
+        return std::nullopt;
+      int64_t bytes = samples * type.getElementTypeBitWidth() / 8;
+      for (int64_t dim : type.getShape().drop_front())
+        bytes *= dim;
+      added[wave] += bytes;
+      freed[it->second] += bytes;
+    }
+  int64_t held = 0, peak = 0;
+  for (size_t wave = 0; wave < segments.size(); ++wave) {
+    held += added[wave];
+    peak = std::max(peak, held);
+    held -= freed[wave];
+  }
+  return peak;
+}
 
-static WavePlan plan(func::FuncOp entry, ArrayRef<Operation *> layers,
-                     ArrayRef<Value> inputs, bool cut) {
+/// planWaves without its memory bound.
+static WavePlan planSegments(func::FuncOp entry, ArrayRef<Operation *> layers,
+                             ArrayRef<Value> inputs, bool cut) {
   WavePlan plan;
   llvm::DenseMap<Operation *, size_t> layerIndex;
   for (auto [i, op] : llvm::enumerate(layers))
@@ -116,43 +147,10 @@ static WavePlan plan(func::FuncOp entry, ArrayRef<Operation *> layers,
   return plan;
 }
 
-static std::optional<int64_t> peakKeptBytes(const WavePlan &plan,
-                                            int64_t samples) {
-  const auto &segments = plan.segments;
-  const auto &lastReader = plan.lastReader;
-  // Per segment, the bytes of the values it keeps and of those whose last
-  // reader it is; a value is held from the run that computes it to the run
-  // of its last reader, both included.
-  SmallVector<int64_t> added(segments.size(), 0), freed(segments.size(), 0);
-  for (auto [wave, segment] : llvm::enumerate(segments))
-    for (Value value : segment.results) {
-      auto it = lastReader.find(value);
-      if (it == lastReader.end())
-        continue;
-      auto type = dyn_cast<ShapedType>(value.getType());
-      if (!type || !type.hasRank() || type.getRank() == 0 ||
-          ShapedType::isDynamicShape(type.getShape().drop_front()) ||
-          !type.getElementType().isIntOrFloat())
-        return std::nullopt;
-      int64_t bytes = samples * type.getElementTypeBitWidth() / 8;
-      for (int64_t dim : type.getShape().drop_front())
-        bytes *= dim;
-      added[wave] += bytes;
-      freed[it->second] += bytes;
-    }
-  int64_t held = 0, peak = 0;
-  for (size_t wave = 0; wave < segments.size(); ++wave) {
-    held += added[wave];
-    peak = std::max(peak, held);
-    held -= freed[wave];
-  }
-  return peak;
-}
-
 WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
                               ArrayRef<Value> inputs, bool cut, int64_t samples,
                               StringRef pass) {
-  WavePlan result = plan(entry, layers, inputs, cut);
+  WavePlan result = planSegments(entry, layers, inputs, cut);
   if (!cut)
     return result;
   std::optional<int64_t> bytes = peakKeptBytes(result, samples);
@@ -164,7 +162,7 @@ WavePlan mlir::qnt::planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
                << (bytes ? std::to_string(*bytes >> 20) + " MiB"
                          : std::string("an unknown size"))
                << "); each wave's run starts from the input\n";
-  return plan(entry, layers, inputs, /*cut=*/false);
+  return planSegments(entry, layers, inputs, /*cut=*/false);
 }
 
 SmallVector<quantopt::HostArrayView>
