@@ -252,6 +252,21 @@ FailureOr<HostArray> ObservedModel::prepareData(HostArray raw, StringRef path,
   return std::move(*data);
 }
 
+namespace {
+/// One batch of ObservedModel::run in flight: its inputs (views, and the
+/// zero-padded copies of a short last batch), the outputs the model writes,
+/// and the model's error, if any.
+struct BatchSlot {
+  int64_t first = 0, rows = 0;
+  SmallVector<SmallVector<int64_t>> shapes;
+  SmallVector<HostArray> padded;
+  SmallVector<HostArrayView> inputs;
+  SmallVector<HostArray> outputs;
+  std::string error;
+  std::shared_future<void> done;
+};
+} // namespace
+
 LogicalResult
 ObservedModel::run(const HostArray &data, int64_t batchSize,
                    function_ref<LogicalResult(ObservedBatch &)> onBatch,
@@ -265,82 +280,100 @@ ObservedModel::run(const HostArray &data, int64_t batchSize,
   int64_t batch = isStatic ? staticBatch : std::min<int64_t>(batchSize, total);
   SmallVector<HostArrayView> sources = {data.view()};
   sources.append(batchedInputs.begin(), batchedInputs.end());
-  // Per batched input: the bytes of a sample, its batch's shape, and the
-  // zero-padded copy of the last batch's rows when the batch dim is static.
+  // Per batched input: the bytes of a sample.
   SmallVector<size_t> rowBytes;
-  SmallVector<SmallVector<int64_t>> shapes;
   for (const HostArrayView &source : sources) {
     assert(source.shape[0] == total && "one row per sample");
     rowBytes.push_back(quantopt::elementSize(source.kind));
     for (int64_t dim : source.shape.drop_front())
       rowBytes.back() *= dim;
-    shapes.emplace_back(source.shape);
   }
-  SmallVector<HostArray> padded(sources.size());
   auto start = std::chrono::steady_clock::now();
   // About ten progress lines, whatever the number of batches.
   int64_t numBatches = (total + batch - 1) / batch;
   int64_t reportEvery = (numBatches + 9) / 10;
-  // With threads, a batch is observed on a thread of the context while the
-  // model runs the next one, into the other of two sets of outputs; one
-  // batch at a time and in order, so onBatch sees what it would inline.
-  // Each set is reused (its memory stays mapped).
+
+  // With threads, the model runs batches on the context's threads, as many
+  // at once as it has threads (at most 8: each holds a set of outputs),
+  // while this thread observes the oldest one: onBatch sees the batches one
+  // at a time and in order, as it would without threads. The compiled model
+  // is reentrant (its buffers come from per-thread caches). Each slot's
+  // outputs are reused (their memory stays mapped).
   MLIRContext *ctx = module.getContext();
-  bool overlap = ctx->isMultithreadingEnabled() && numBatches > 1;
-  SmallVector<HostArray> outputs[2];
-  std::shared_future<void> pending;
-  bool observedFailure = false;
-  auto waitForObserver = [&] {
-    if (pending.valid())
-      pending.wait();
-    pending = {};
-    return failure(observedFailure);
+  bool threaded = ctx->isMultithreadingEnabled() && numBatches > 1;
+  int64_t numSlots =
+      threaded ? std::min<int64_t>(
+                     std::min<int64_t>(ctx->getNumThreads(), 8) + 1, numBatches)
+               : 1;
+  std::vector<BatchSlot> slots(numSlots);
+  auto runModel = [this](BatchSlot &slot) {
+    if (llvm::Error error = model->run(slot.inputs, slot.outputs))
+      slot.error = llvm::toString(std::move(error));
   };
-  llvm::scope_exit waitOnExit([&] { (void)waitForObserver(); });
-  SmallVector<HostArrayView> inputs;
-  for (int64_t first = 0; first < total; first += batch) {
-    int64_t rows = std::min(batch, total - first);
-    bool padding = isStatic && rows < batch;
-    inputs.clear();
+  auto launch = [&](int64_t index) {
+    BatchSlot &slot = slots[index % numSlots];
+    slot.first = index * batch;
+    slot.rows = std::min(batch, total - slot.first);
+    bool padding = isStatic && slot.rows < batch;
+    slot.shapes.resize(sources.size());
+    slot.padded.resize(sources.size());
+    slot.inputs.clear();
     for (auto [i, source] : llvm::enumerate(sources)) {
       const auto *bytes =
-          static_cast<const uint8_t *>(source.data) + first * rowBytes[i];
-      shapes[i][0] = padding ? batch : rows;
+          static_cast<const uint8_t *>(source.data) + slot.first * rowBytes[i];
+      SmallVector<int64_t> &shape = slot.shapes[i];
+      shape.assign(source.shape.begin(), source.shape.end());
+      shape[0] = padding ? batch : slot.rows;
       if (padding) {
-        padded[i] = HostArray::zeros(source.kind, shapes[i]);
-        std::memcpy(padded[i].bytes.data(), bytes, rows * rowBytes[i]);
-        bytes = padded[i].bytes.data();
+        slot.padded[i] = HostArray::zeros(source.kind, shape);
+        std::memcpy(slot.padded[i].bytes.data(), bytes,
+                    slot.rows * rowBytes[i]);
+        bytes = slot.padded[i].bytes.data();
       }
-      inputs.push_back({source.kind, shapes[i], bytes});
+      slot.inputs.push_back({source.kind, shape, bytes});
       if (i == 0)
-        inputs.append(extraInputs.begin(), extraInputs.end());
+        slot.inputs.append(extraInputs.begin(), extraInputs.end());
     }
-    SmallVector<HostArray> &out = outputs[overlap ? (first / batch) % 2 : 0];
-    if (llvm::Error error = model->run(inputs, out)) {
+    if (threaded)
+      slot.done =
+          ctx->getThreadPool().async([&runModel, &slot] { runModel(slot); });
+    else
+      runModel(slot);
+  };
+  // No run may outlive this function, whatever it returns.
+  llvm::scope_exit waitOnExit([&] {
+    for (BatchSlot &slot : slots)
+      if (slot.done.valid())
+        slot.done.wait();
+  });
+
+  for (int64_t index = 0; index < numSlots; ++index)
+    launch(index);
+  for (int64_t index = 0; index < numBatches; ++index) {
+    BatchSlot &slot = slots[index % numSlots];
+    if (slot.done.valid())
+      slot.done.wait();
+    slot.done = {};
+    if (!slot.error.empty()) {
       mlir::emitError(module.getLoc())
           << pass << ": running the " << (quantized ? "quantized" : "float")
-          << " model failed: " << llvm::toString(std::move(error));
+          << " model failed: " << slot.error;
       return failure();
     }
-    if (failed(waitForObserver()))
-      return failure();
-    ObservedBatch observed{first, rows, shapes[0][0], out};
-    if (overlap)
-      pending = ctx->getThreadPool().async([&, observed]() mutable {
-        observedFailure = failed(onBatch(observed));
-      });
-    else if (failed(onBatch(observed)))
+    ObservedBatch observed{slot.first, slot.rows, slot.shapes[0][0],
+                           slot.outputs};
+    if (failed(onBatch(observed)))
       return failure();
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    int64_t done = first / batch + 1;
-    if (!quiet && (done % reportEvery == 0 || done == numBatches)) {
-      llvm::errs() << pass << ": " << first + rows << "/" << total
+    if (!quiet && ((index + 1) % reportEvery == 0 || index + 1 == numBatches))
+      llvm::errs() << pass << ": " << slot.first + slot.rows << "/" << total
                    << " samples (" << llvm::format("%.1f", seconds) << " s)\n";
-    }
+    if (index + numSlots < numBatches)
+      launch(index + numSlots);
   }
-  return waitForObserver();
+  return success();
 }
 
 std::optional<ConvGeometry> mlir::qnt::getConvGeometry(Conv2DOp conv,

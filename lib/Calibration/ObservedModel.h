@@ -107,9 +107,9 @@ public:
   /// Runs `data` in batches of `batchSize` (the static batch dim if the
   /// input has one; the last batch is then zero-padded), calling `onBatch`
   /// after each and printing progress to stderr. Stops at the first failure.
-  /// With the context's threads, `onBatch` runs on one of them while the
-  /// model runs the next batch: one call at a time, in order, each done
-  /// before run() returns.
+  /// With the context's threads, the model runs the next batches on them
+  /// (as many at once as there are threads) while `onBatch` sees this one:
+  /// one call at a time, in order, on the calling thread.
   /// `extraInputs` are the values of the arguments made from quantizer
   /// inputs and biases (ObservedModelOptions), in that order, the same for
   /// every batch; `batchedInputs` those of `valuesAsArguments`, with the
