@@ -50,9 +50,13 @@ def QntCalibratePass : Pass<"qnt-calibrate", "::mlir::ModuleOp"> {
     function's single input; `uint8` images are read as `x / 255`) goes
     through `prepareInput`. Samples are run in batches of `batch-size` (the
     static batch dim if the input has one; a last partial batch is then
-    zero-padded and the padding rows are not observed). Memory is bounded by
-    one batch: the histogram is built in a single pass over the running
-    `[min, max]` and resampled onto the wider range when a batch exceeds it
+    zero-padded and the padding rows are not observed). With the context's
+    threads the model runs the next batches on them (as many at once as
+    there are threads, at most 8) while the pass observes one batch at a
+    time, in order: the statistics do not depend on the number of threads.
+    Memory is bounded by the outputs of those batches and of the observed
+    one: the histogram is built in a single pass over the running `[min,
+    max]` and resampled onto the wider range when a batch exceeds it
     (`rebinHistogram`), which blurs the shape by up to one bin per widening.
     Progress goes to stderr.
 
