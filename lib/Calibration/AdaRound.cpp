@@ -405,18 +405,9 @@ void AdaRoundPass::runOnOperation() {
   }
 
   std::optional<WavePlan> plan;
-  if (quantizedInputs) {
-    SmallVector<Operation *> ops;
-    SmallVector<Value> inputs;
-    for (Layer &layer : layers) {
-      ops.push_back(layer.op);
-      inputs.push_back(layer.input);
-    }
-    plan = planWaves(function, ops, inputs, reuseActivations, data->shape[0],
-                     "qnt-adaround");
-    for (auto [layer, wave] : llvm::zip_equal(layers, plan->waves))
-      layer.wave = wave;
-  }
+  if (quantizedInputs)
+    plan = planLayerWaves(function, layers, reuseActivations, data->shape[0],
+                          "qnt-adaround");
 
   // The float model, once: the Grams (float inputs) or the positions and
   // the float layers' outputs there (quantized inputs).

@@ -390,19 +390,11 @@ void EmpiricalBiasCorrectionPass::runOnOperation() {
   // from the arguments to it. Per wave, the segment of the simulation that
   // depends on the wave before (WavePlan), returning the inputs of the
   // wave's layers, with the biases of all layers as arguments.
-  SmallVector<Operation *> ops;
-  SmallVector<Value> inputs;
-  for (Layer &layer : layers) {
-    ops.push_back(layer.op);
-    inputs.push_back(layer.input);
-  }
   int64_t samples = raw->shape.empty() ? 0 : raw->shape[0];
   if (numSamples > 0)
     samples = std::min<int64_t>(samples, numSamples);
   WavePlan plan =
-      planWaves(function, ops, inputs, /*cut=*/true, samples, kPass);
-  for (auto [layer, wave] : llvm::zip_equal(layers, plan.waves))
-    layer.wave = wave;
+      planLayerWaves(function, layers, /*cut=*/true, samples, kPass);
   int64_t waves = static_cast<int64_t>(plan.segments.size());
   ObservedModelOptions options;
   options.keepQuantizers = true;

@@ -70,6 +70,22 @@ WavePlan planWaves(func::FuncOp entry, ArrayRef<Operation *> layers,
                    ArrayRef<Value> inputs, bool cut, int64_t samples,
                    StringRef pass);
 
+/// planWaves for `layers`, each with its `op` and `input`; sets their `wave`.
+template <typename LayerRange>
+WavePlan planLayerWaves(func::FuncOp entry, LayerRange &layers, bool cut,
+                        int64_t samples, StringRef pass) {
+  SmallVector<Operation *> ops;
+  SmallVector<Value> inputs;
+  for (const auto &layer : layers) {
+    ops.push_back(layer.op);
+    inputs.push_back(layer.input);
+  }
+  WavePlan plan = planWaves(entry, ops, inputs, cut, samples, pass);
+  for (auto [layer, wave] : llvm::zip_equal(layers, plan.waves))
+    layer.wave = wave;
+  return plan;
+}
+
 /// The activations kept between the runs of a plan, over all samples.
 class KeptActivations {
 public:

@@ -1,4 +1,4 @@
-// qnt-adaround's waves over a residual network (adaround-waves.test): the
+// qnt-adaround's waves over a residual network (adaround-reuse.test): the
 // quantized input is read again by the add after the third layer (two
 // waves after the first layer reads it), the first layer's quantized output
 // by the add after the second; the second layer's output quantizer is not
